@@ -1,0 +1,118 @@
+# django-skeleton stack: every command a user or CI runs starts here.
+# `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+APP_VENV := .venv-app
+export CONTAINERS_CONF := $(CURDIR)/.sandbox/containers.conf
+export ANSIBLE_FORCE_COLOR ?= 1
+export PY_COLORS ?= 1
+SANDBOX := inventories/sandbox
+# Every molecule scenario, role scenarios first; `make molecule SCENARIOS="nginx"` runs some.
+SCENARIOS ?= $(shell ls -d molecule/*/molecule.yml 2>/dev/null | cut -d/ -f2)
+PLAYBOOKS := $(wildcard playbooks/*.yml)
+SYSTEM_PACKAGES := podman runc debootstrap uidmap python3-venv
+
+.PHONY: help
+help: ## List the commands
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: system-deps
+system-deps: ## Install podman, runc and debootstrap (Debian/Ubuntu, as root)
+	@missing=""; for c in podman runc debootstrap; do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
+	$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing$$missing (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else \
+	  echo "missing:$$missing. Install them with your package manager (as root on Debian/Ubuntu:"; \
+	  echo "  apt-get install $(SYSTEM_PACKAGES)), then run make again."; exit 1; \
+	fi
+
+$(VENV)/.installed: requirements-dev.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $@
+
+.PHONY: venv
+venv: $(VENV)/.installed ## Create .venv with the pinned toolchain
+
+.PHONY: lock
+lock: venv ## Re-lock the toolchain after editing requirements-dev.in
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+	  --output-file requirements-dev.lock requirements-dev.in
+
+$(CONTAINERS_CONF): sandbox/containers.conf.j2 | $(VENV)/.installed
+	@mkdir -p $(@D)
+	$(BIN)/ansible localhost -i localhost, -c local -e "ansible_python_interpreter=$(BIN)/python" -m ansible.builtin.template \
+	  -a "src=$< dest=$@ mode=0644" >/dev/null
+
+.PHONY: images
+images: system-deps venv $(CONTAINERS_CONF) ## Build the Debian 12/13 base images (only when their recipe changed)
+	sandbox/image/build.sh bookworm
+	sandbox/image/build.sh trixie
+
+.PHONY: sandbox-up
+sandbox-up: images ## Start the six sandbox hosts (lb1 web1 web2 worker1 broker1 db1)
+	$(BIN)/ansible-playbook sandbox/up.yml -i $(SANDBOX)
+	$(BIN)/ansible all -i $(SANDBOX) -m ansible.builtin.ping
+
+.PHONY: sandbox-down
+sandbox-down: venv ## Remove the sandbox hosts and their network
+	$(BIN)/ansible-playbook sandbox/down.yml -i $(SANDBOX)
+
+.PHONY: demo
+demo: sandbox-up ## Set up everything, provision and deploy the sandbox, print the URL
+	@if [ ! -f playbooks/site.yml ] || [ ! -f playbooks/deploy.yml ]; then \
+	  echo; echo "The six sandbox hosts are up (ansible all -i $(SANDBOX) -m ansible.builtin.ping)."; \
+	  echo "playbooks/site.yml and playbooks/deploy.yml do not exist yet: nothing is deployed, so there is no site to open."; \
+	  exit 1; \
+	fi
+	$(BIN)/ansible-playbook -i $(SANDBOX) playbooks/site.yml
+	@echo; echo "Open https://127.0.0.1:8443/ (self-signed certificate) — try /celery/ and /admin/."
+
+.PHONY: lint
+lint: venv ## yamllint, ansible-lint (production profile), syntax checks, ruff
+	$(BIN)/yamllint --strict .
+	$(BIN)/ansible-lint --profile production
+	@for p in $(PLAYBOOKS) sandbox/up.yml sandbox/down.yml; do \
+	  echo "syntax-check $$p"; $(BIN)/ansible-playbook --syntax-check -i $(SANDBOX) "$$p" >/dev/null; done
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+$(APP_VENV)/.installed: sample_app/requirements-test.lock
+	$(PYTHON) -m venv $(APP_VENV)
+	$(APP_VENV)/bin/pip install --quiet --upgrade pip
+	$(APP_VENV)/bin/pip install --quiet --require-hashes -r sample_app/requirements-test.lock
+	touch $@
+
+.PHONY: app-test
+app-test: $(APP_VENV)/.installed ## The sample app's own tests (pytest, SQLite, eager Celery)
+	cd sample_app && $(CURDIR)/$(APP_VENV)/bin/python -m pytest -q
+
+.PHONY: molecule
+molecule: images ## Every molecule scenario (check, converge, idempotence, verify)
+	@for s in $(SCENARIOS); do \
+	  echo "=== molecule test -s $$s"; start=$$(date +%s); \
+	  $(BIN)/molecule test -s $$s; \
+	  echo "=== molecule $$s: $$(( $$(date +%s) - start ))s"; \
+	done
+
+.PHONY: test
+test: lint app-test molecule ## Lint, the sample app's tests, then every molecule scenario
+
+.PHONY: build
+build: venv ## Build the collection tarball into dist/
+	$(BIN)/ansible-galaxy collection build --force --output-path dist .
+
+.PHONY: clean
+clean: ## Remove the virtualenvs and caches (not the sandbox hosts)
+	rm -rf $(VENV) $(APP_VENV) .cache dist
