@@ -87,6 +87,11 @@ lint: venv ## yamllint, ansible-lint (production profile), syntax checks, ruff
 	  echo "syntax-check $$p"; $(BIN)/ansible-playbook --syntax-check -i $(SANDBOX) "$$p" >/dev/null; done
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python tools/role_readme.py --check
+
+.PHONY: docs
+docs: venv ## Regenerate each role README's variable section from its argument spec
+	$(BIN)/python tools/role_readme.py
 
 $(APP_VENV)/.installed: sample_app/requirements-test.lock
 	$(PYTHON) -m venv $(APP_VENV)

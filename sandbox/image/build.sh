@@ -24,7 +24,8 @@ if podman image exists "$image"; then
   exit 0
 fi
 
-rootfs=localhost/djs-rootfs:$suite-$recipe
+# The debootstrap layer is keyed by its own inputs, so a Containerfile change reuses it.
+rootfs=localhost/djs-rootfs:$suite-$(echo "$suite $mirror $packages" | sha256sum | cut -c1-12)
 echo "building $image from $mirror" >&2
 if ! podman image exists "$rootfs"; then
   work=$(mktemp -d /var/tmp/djs-rootfs.XXXXXX)
@@ -44,5 +45,4 @@ podman build --quiet --ulimit "nofile=$nofile:$nofile" --ulimit "nproc=$nproc:$n
   --build-arg BASE="$rootfs" --build-arg SUITE="$suite" \
   --build-arg MIRROR="$mirror" --build-arg SECURITY_MIRROR="$security_mirror" \
   --tag "$image" --tag "localhost/djs-base:$suite" "$here" >/dev/null
-podman rmi "$rootfs" >/dev/null
 echo "$image"
