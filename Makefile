@@ -105,11 +105,16 @@ app-test: $(APP_VENV)/.installed ## The sample app's own tests (pytest, SQLite, 
 
 .PHONY: molecule
 molecule: images ## Every molecule scenario (check, converge, idempotence, verify)
-	@for s in $(SCENARIOS); do \
+	@passed=0; failed=0; report=""; \
+	for s in $(SCENARIOS); do \
 	  echo "=== molecule test -s $$s"; start=$$(date +%s); \
-	  $(BIN)/molecule test -s $$s; \
-	  echo "=== molecule $$s: $$(( $$(date +%s) - start ))s"; \
-	done
+	  if $(BIN)/molecule test -s $$s; then passed=$$((passed + 1)); result=passed; \
+	  else failed=$$((failed + 1)); result=FAILED; fi; \
+	  report="$$report$$(printf '  %-12s %-7s %4ss' $$s $$result $$(( $$(date +%s) - start )))\n"; \
+	done; \
+	printf '\nmolecule scenarios:\n%b' "$$report"; \
+	echo "molecule: $$passed passed, $$failed failed"; \
+	[ $$failed -eq 0 ]
 
 .PHONY: test
 test: lint app-test molecule ## Lint, the sample app's tests, then every molecule scenario
