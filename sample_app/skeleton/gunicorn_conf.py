@@ -1,0 +1,32 @@
+"""gunicorn configuration: `gunicorn -c python:skeleton.gunicorn_conf`.
+
+All values come from the GUNICORN_* environment variables (see skeleton.env).
+"""
+
+from skeleton.env import read_gunicorn_config
+
+_config = read_gunicorn_config()
+
+wsgi_app = "skeleton.wsgi:application"
+bind = [_config.bind]
+workers = _config.workers
+threads = _config.threads
+timeout = _config.timeout
+graceful_timeout = _config.graceful_timeout
+keepalive = 5
+# Recycle workers now and then, so that a slow leak never grows large.
+max_requests = 2000
+max_requests_jitter = 200
+# Behind the local proxy: trust its X-Forwarded-* headers only from these addresses.
+forwarded_allow_ips = _config.forwarded_allow_ips
+# Not preloaded: each worker imports the code, so a HUP to the master reloads new code.
+preload_app = False
+# The heartbeat file lives in RAM, not on a possibly slow disk.
+worker_tmp_dir = "/dev/shm"  # noqa: S108 -- gunicorn's documented tmpfs for worker heartbeats
+accesslog = _config.access_log
+errorlog = "-"
+# Combined log format plus the forwarded client address and the request time in seconds.
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
+    'forwarded_for="%({x-forwarded-for}i)s" request_time=%(L)s'
+)

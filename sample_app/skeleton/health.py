@@ -1,0 +1,87 @@
+"""Cheap readiness checks for /readyz: each returns (ok, detail) and never raises."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from skeleton.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+BROKER_CONNECT_TIMEOUT = 2.0
+# A successful broker check is reused this long, so polling every second does not open
+# a broker connection every second; a failure is never reused.
+BROKER_OK_CACHE_SECONDS = 5.0
+
+CheckResult = tuple[bool, str]
+
+
+class _Cache:
+    """Per-process memory of checks that passed."""
+
+    migrations_applied = False
+    broker_ok_until = 0.0
+
+
+_cache = _Cache()
+
+
+def check_database() -> CheckResult:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:
+        logger.warning("readiness: database check failed: %s", error)
+        return False, f"{type(error).__name__}: {error}"
+    return True, "ok"
+
+
+def check_migrations() -> CheckResult:
+    """No unapplied migrations. Once they were all applied, this process stops asking."""
+    if _cache.migrations_applied:
+        return True, "ok"
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception as error:
+        logger.warning("readiness: migration check failed: %s", error)
+        return False, f"{type(error).__name__}: {error}"
+    if plan:
+        names = ", ".join(f"{migration.app_label}.{migration.name}" for migration, _ in plan)
+        return False, f"unapplied migrations: {names}"
+    _cache.migrations_applied = True
+    return True, "ok"
+
+
+def check_broker(url: str | None = None) -> CheckResult:
+    """Open (and close) one broker connection with a short connect timeout."""
+    if url is None and time.monotonic() < _cache.broker_ok_until:
+        return True, "ok"
+    try:
+        with celery_app.connection_for_write(url, connect_timeout=BROKER_CONNECT_TIMEOUT) as conn:
+            conn.ensure_connection(max_retries=0, timeout=BROKER_CONNECT_TIMEOUT)
+    except Exception as error:
+        logger.warning("readiness: broker check failed: %s", error)
+        return False, f"{type(error).__name__}: {error}"
+    if url is None:
+        _cache.broker_ok_until = time.monotonic() + BROKER_OK_CACHE_SECONDS
+    return True, "ok"
+
+
+def reset_caches() -> None:
+    """Forget cached check results (used by tests)."""
+    _cache.migrations_applied = False
+    _cache.broker_ok_until = 0.0
+
+
+def run_checks() -> dict[str, CheckResult]:
+    return {
+        "database": check_database(),
+        "migrations": check_migrations(),
+        "broker": check_broker(),
+    }

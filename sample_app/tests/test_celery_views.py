@@ -1,0 +1,156 @@
+"""/celery/: the form, queuing tasks, the result page, and a broker that is down."""
+
+import re
+import uuid
+
+import pytest
+from celery import states
+from celery_app import tasks
+from django.core import mail
+from django.test import Client
+from django_celery_results.models import TaskResult
+from kombu.exceptions import OperationalError
+
+pytestmark = pytest.mark.django_db
+
+RESULT_URL = re.compile(r"^/celery/result/(?P<id>[0-9a-f-]{36})/$")
+
+
+def test_form_page_shows_the_add_and_email_forms(client: Client) -> None:
+    response = client.get("/celery/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'name="x"' in body
+    assert 'name="y"' in body
+    assert 'name="to"' in body
+
+
+def test_posting_two_numbers_queues_add_and_redirects_to_its_result(client: Client) -> None:
+    response = client.post("/celery/", {"x": "2", "y": "40"})
+
+    assert response.status_code == 303
+    match = RESULT_URL.match(response["Location"])
+    assert match
+    stored = TaskResult.objects.get(task_id=match["id"])
+    assert stored.status == states.SUCCESS
+    assert stored.task_name == "celery_app.tasks.add"
+
+
+def test_result_page_shows_the_result_of_a_finished_task(client: Client) -> None:
+    response = client.post("/celery/", {"x": "2", "y": "40"}, follow=True)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Result: <strong>42</strong>" in body
+    assert 'http-equiv="refresh"' not in body
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"x": "two", "y": "3"},
+        {"x": "2", "y": "3.5"},
+        {"x": "2"},
+        {},
+        {"x": "", "y": ""},
+        {"x": "1" * 30, "y": "1"},
+    ],
+)
+def test_bad_numbers_re_render_the_form_with_errors_and_queue_nothing(
+    client: Client, monkeypatch: pytest.MonkeyPatch, data: dict[str, str]
+) -> None:
+    queued: list[object] = []
+    monkeypatch.setattr(tasks.add, "apply_async", lambda *a, **kw: queued.append(kw))
+
+    response = client.post("/celery/", data)
+
+    assert response.status_code == 400
+    assert b'class="errorlist' in response.content
+    assert queued == []
+
+
+def test_broker_down_when_queuing_answers_503_with_a_friendly_page(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broker_down(*args: object, **kwargs: object) -> None:
+        raise OperationalError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(tasks.add, "apply_async", broker_down)
+
+    response = client.post("/celery/", {"x": "1", "y": "2"})
+
+    assert response.status_code == 503
+    assert b"task queue is unreachable" in response.content
+
+
+def test_result_page_of_a_pending_task_says_not_ready_and_refreshes(client: Client) -> None:
+    task_id = uuid.uuid4()
+    TaskResult.objects.create(task_id=str(task_id), status=states.STARTED)
+
+    response = client.get(f"/celery/result/{task_id}/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Not ready yet (state STARTED)" in body
+    assert '<meta http-equiv="refresh" content="2">' in body
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_result_page_of_an_unknown_task_id_shows_pending(client: Client) -> None:
+    response = client.get(f"/celery/result/{uuid.uuid4()}/")
+
+    assert response.status_code == 200
+    assert b"Not ready yet (state PENDING)" in response.content
+
+
+def test_result_page_of_a_malformed_task_id_is_404(client: Client) -> None:
+    assert client.get("/celery/result/not-a-task-id/").status_code == 404
+
+
+def test_result_page_of_a_failed_task_says_so_without_the_traceback(client: Client) -> None:
+    task_id = uuid.uuid4()
+    TaskResult.objects.create(
+        task_id=str(task_id),
+        status=states.FAILURE,
+        result='{"exc_type": "ValueError", "exc_message": ["secret detail"], "exc_module": '
+        '"builtins"}',
+        traceback="Traceback: secret detail",
+    )
+
+    response = client.get(f"/celery/result/{task_id}/")
+
+    assert response.status_code == 200
+    assert b"The task failed (FAILURE)" in response.content
+    assert b"secret detail" not in response.content
+
+
+def test_posting_the_email_form_queues_send_email_which_sends_it(client: Client) -> None:
+    response = client.post(
+        "/celery/email/",
+        {"to": "someone@example.com", "subject": "Hi", "body": "Hello there"},
+    )
+
+    assert response.status_code == 303
+    assert RESULT_URL.match(response["Location"])
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["someone@example.com"]
+    assert mail.outbox[0].subject == "Hi"
+
+
+def test_email_form_with_a_bad_address_re_renders_with_errors(client: Client) -> None:
+    response = client.post("/celery/email/", {"to": "not-an-address", "subject": "s", "body": "b"})
+
+    assert response.status_code == 400
+    assert b'class="errorlist' in response.content
+    assert mail.outbox == []
+
+
+def test_email_form_accepts_only_post(client: Client) -> None:
+    assert client.get("/celery/email/").status_code == 405
+
+
+def test_form_rejects_a_post_without_csrf_token() -> None:
+    client = Client(enforce_csrf_checks=True)
+
+    assert client.post("/celery/", {"x": "1", "y": "2"}).status_code == 403

@@ -1,0 +1,130 @@
+"""Project views: home page, /healthz, /readyz, admin, the X-Served-By header, HTTPS."""
+
+import socket
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client, override_settings
+from skeleton import health
+
+pytestmark = pytest.mark.django_db
+
+HOSTNAME = socket.gethostname()
+
+
+def test_home_page_names_host_and_release_and_links_celery_and_admin(client: Client) -> None:
+    response = client.get("/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert HOSTNAME in body
+    assert "test-release" in body
+    assert 'href="/celery/"' in body
+    assert 'href="/admin/"' in body
+
+
+def test_every_response_carries_x_served_by_with_the_hostname(client: Client) -> None:
+    assert client.get("/")["X-Served-By"] == HOSTNAME
+    assert client.get("/healthz")["X-Served-By"] == HOSTNAME
+    not_found = client.get("/no/such/page/")
+    assert not_found.status_code == 404
+    assert not_found["X-Served-By"] == HOSTNAME
+
+
+def test_healthz_answers_ok_with_host_and_release(client: Client) -> None:
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "host": HOSTNAME, "release": "test-release"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readyz_is_ok_when_database_migrations_and_broker_are_ok(client: Client) -> None:
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["status"] == "ok"
+    assert data["host"] == HOSTNAME
+    assert {name: check["ok"] for name, check in data["checks"].items()} == {
+        "database": True,
+        "migrations": True,
+        "broker": True,
+    }
+
+
+@pytest.mark.parametrize("failing", ["check_database", "check_migrations", "check_broker"])
+def test_readyz_is_503_and_names_the_failing_check(
+    client: Client, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    monkeypatch.setattr(health, failing, lambda: (False, "OperationalError: down"))
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    data = response.json()
+    assert data["status"] == "fail"
+    failed = {name for name, check in data["checks"].items() if not check["ok"]}
+    assert failed == {failing.removeprefix("check_")}
+    assert data["checks"][failing.removeprefix("check_")]["detail"] == "OperationalError: down"
+
+
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_plain_http_is_redirected_to_https_except_health_checks(client: Client) -> None:
+    home = client.get("/")
+    assert home.status_code == 301
+    assert home["Location"] == "https://testserver/"
+    assert home["X-Served-By"] == HOSTNAME
+
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+
+
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_request_forwarded_as_https_by_the_proxy_is_not_redirected(client: Client) -> None:
+    response = client.get("/", headers={"X-Forwarded-Proto": "https"})
+
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_pages_forbid_framing(client: Client) -> None:
+    assert client.get("/")["X-Frame-Options"] == "DENY"
+
+
+def test_admin_login_page_renders(client: Client) -> None:
+    response = client.get("/admin/login/")
+
+    assert response.status_code == 200
+    assert b"csrfmiddlewaretoken" in response.content
+
+
+def test_admin_index_redirects_anonymous_users_to_login(client: Client) -> None:
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_admin_lists_app1_model_for_a_superuser(client: Client) -> None:
+    client.force_login(User.objects.create_superuser("root", "root@example.com", "pw"))
+
+    response = client.get("/admin/app1/app1model/")
+
+    assert response.status_code == 200
+
+
+def test_sentry_test_error_view_is_closed_to_anonymous_and_staff(client: Client) -> None:
+    assert client.get("/sentry-test-error/").status_code == 302
+    client.force_login(User.objects.create_user("staff", is_staff=True))
+    assert client.get("/sentry-test-error/").status_code == 302
+
+
+def test_sentry_test_error_view_raises_for_a_superuser() -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.create_superuser("root", "root@example.com", "pw"))
+
+    response = client.get("/sentry-test-error/")
+
+    assert response.status_code == 500
+    assert response["X-Served-By"] == HOSTNAME
