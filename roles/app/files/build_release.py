@@ -1,0 +1,187 @@
+"""Build one release of a Django app on the controller, once per deploy.
+
+Prints JSON: the release id (a hash of the app's code and its lock file, so the same
+code always gets the same id), the app wheel, and per target Python version a
+wheelhouse tarball of the locked dependencies. Targets install from these files
+and never need a package index. Fails, naming the cause, when a wheelhouse
+cannot be built for a target's Python version or platform.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+PLATFORMS = {
+    "x86_64": ["manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64"],
+    "aarch64": ["manylinux_2_28_aarch64", "manylinux_2_17_aarch64", "manylinux2014_aarch64"],
+}
+
+
+def fail(message: str) -> None:
+    print(json.dumps({"failed": True, "msg": message}))
+    sys.exit(1)
+
+
+def run(cmd: list[str], what: str) -> None:
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603 - fixed argv
+    if result.returncode != 0:
+        fail(f"{what} failed:\n{(result.stderr or result.stdout)[-3000:]}")
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def wheel_content_hash(wheel: Path) -> str:
+    """Hash of the wheel's members, not of the zip (whose timestamps vary per build)."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(wheel) as archive:
+        for name in sorted(archive.namelist()):
+            if name.endswith(".dist-info/RECORD"):
+                continue
+            digest.update(name.encode() + b"\0" + archive.read(name) + b"\0")
+    return digest.hexdigest()
+
+
+def build_app_wheel(args: argparse.Namespace, out: Path) -> Path:
+    if args.source_type == "wheel":
+        wheel = Path(args.source).expanduser().resolve()
+        if not wheel.is_file() or wheel.suffix != ".whl":
+            fail(f"app_source_wheel: {wheel} is not a wheel file")
+        shutil.copy2(wheel, out / wheel.name)
+        return out / wheel.name
+    source = Path(args.source).expanduser().resolve()
+    if args.source_type == "git":
+        checkout = Path(tempfile.mkdtemp(prefix="app-git-"))
+        run(["git", "clone", "--quiet", args.source, str(checkout)], f"git clone {args.source}")
+        run(
+            ["git", "-C", str(checkout), "checkout", "--quiet", args.git_ref],
+            f"git checkout {args.git_ref}",
+        )
+        source = checkout
+    if not (source / "pyproject.toml").is_file() and not (source / "setup.py").is_file():
+        fail(
+            f"app_source_path: {source} has no pyproject.toml or setup.py, so no wheel can be built"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--quiet",
+                "--no-deps",
+                "--wheel-dir",
+                tmp,
+                str(source),
+            ],
+            f"building the app wheel from {source}",
+        )
+        built = sorted(Path(tmp).glob("*.whl"))
+        if len(built) != 1:
+            fail(f"building the app wheel from {source} gave {len(built)} wheels, expected 1")
+        target = out / built[0].name
+        shutil.move(str(built[0]), target)
+    return target
+
+
+def build_wheelhouse(lock: Path, python: str, machine: str, cache: Path) -> Path:
+    tag = "cp" + python.replace(".", "")
+    tarball = cache / f"wheelhouse-{sha256_file(lock)[:12]}-{tag}-{machine}.tar"
+    if tarball.exists():
+        return tarball
+    if machine not in PLATFORMS:
+        fail(f"no wheelhouse for {machine} targets: supported machines are {sorted(PLATFORMS)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--require-hashes",
+            "--only-binary=:all:",
+        ]
+        cmd += ["--python-version", python, "--implementation", "cp", "--abi", tag, "--abi", "abi3"]
+        cmd += ["--abi", "none"]
+        for platform in [*PLATFORMS[machine], "any"]:
+            cmd += ["--platform", platform]
+        cmd += ["--dest", tmp, "--requirement", str(lock)]
+        run(
+            cmd, f"the wheelhouse for Python {python} on {machine} (a target cannot run this build)"
+        )
+        partial = tarball.with_suffix(".tmp")
+        with tarfile.open(partial, "w") as archive:
+            for wheel in sorted(Path(tmp).iterdir()):
+                info = archive.gettarinfo(str(wheel), arcname=wheel.name)
+                info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
+                with wheel.open("rb") as handle:
+                    archive.addfile(info, handle)
+        partial.rename(tarball)
+    return tarball
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source-type", choices=["path", "git", "wheel"], required=True)
+    parser.add_argument("--source", required=True, help="directory, git URL or wheel file")
+    parser.add_argument("--git-ref", default="HEAD")
+    parser.add_argument("--lock", required=True, help="hashed requirements lock file")
+    parser.add_argument(
+        "--target", action="append", default=[], help="PYTHON_VERSION/MACHINE, e.g. 3.11/x86_64"
+    )
+    parser.add_argument("--cache", required=True, help="build cache directory")
+    parser.add_argument("--release", default="", help="release id (default: content hash)")
+    args = parser.parse_args()
+
+    lock = Path(args.lock).expanduser().resolve()
+    if not lock.is_file():
+        fail(f"app_requirements_lock: {lock} does not exist")
+    if "--hash=" not in lock.read_text():
+        fail(f"app_requirements_lock: {lock} has no hashes (lock it with --generate-hashes)")
+    cache = Path(args.cache).expanduser()
+    cache.mkdir(parents=True, exist_ok=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        wheel = build_app_wheel(args, Path(tmp))
+        content = hashlib.sha256(
+            (wheel_content_hash(wheel) + sha256_file(lock)).encode()
+        ).hexdigest()
+        release = args.release or content[:12]
+        release_dir = cache / "releases" / release
+        release_dir.mkdir(parents=True, exist_ok=True)
+        app_wheel = release_dir / wheel.name
+        if not app_wheel.exists() or wheel_content_hash(app_wheel) != wheel_content_hash(wheel):
+            shutil.copy2(wheel, app_wheel)
+    shutil.copy2(lock, release_dir / "requirements.lock")
+
+    wheelhouses = {}
+    for target in sorted(set(args.target)):
+        python, _, machine = target.partition("/")
+        wheelhouses[target] = str(build_wheelhouse(lock, python, machine, cache))
+
+    print(
+        json.dumps(
+            {
+                "release": release,
+                "lock_sha": sha256_file(lock)[:12],
+                "app_wheel": str(app_wheel),
+                "lock": str(release_dir / "requirements.lock"),
+                "wheelhouses": wheelhouses,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
