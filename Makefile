@@ -10,6 +10,8 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 APP_VENV := .venv-app
 export CONTAINERS_CONF := $(CURDIR)/.sandbox/containers.conf
+# molecule and ansible-lint call ansible-playbook and friends through PATH.
+export PATH := $(BIN):$(PATH)
 export ANSIBLE_FORCE_COLOR ?= 1
 export PY_COLORS ?= 1
 SANDBOX := inventories/sandbox
