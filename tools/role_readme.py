@@ -64,10 +64,16 @@ def _rows(options: dict, prefix: str = "") -> list[str]:
 
 def render(specs: dict) -> str:
     parts = [BEGIN]
+    seen: dict[str, str] = {}
     for entry, spec in specs["argument_specs"].items():
         parts.append(f"\n### Entry point `{entry}`\n\n{_text(spec.get('short_description', ''))}\n")
+        rows = "\n".join(_rows(spec.get("options", {})))
+        if rows in seen:
+            parts.append(f"Takes the same variables as `{seen[rows]}`.")
+            continue
+        seen[rows] = entry
         parts.append("| Variable | Type | Default | Description |\n|---|---|---|---|")
-        parts.extend(_rows(spec.get("options", {})))
+        parts.append(rows)
     parts.append(END)
     return "\n".join(parts)
 
