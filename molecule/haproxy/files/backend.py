@@ -1,0 +1,52 @@
+#!/usr/bin/python3
+"""A stand-in web host for the haproxy scenario, on Debian's python3 alone.
+
+Like the Django app it answers only requests for the site's names (SITES, comma
+separated; others get 400, as ALLOWED_HOSTS does): /readyz with 200, and any other
+path with JSON naming this host and echoing the forwarding headers it received.
+"""
+
+import json
+import os
+import socket
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+SITES = os.environ["SITES"].split(",")
+HOSTNAME = socket.gethostname()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+        if host not in SITES:
+            self.reply(400, {"error": f"host {host!r} is not one of {SITES}"})
+        elif self.path == "/readyz":
+            self.reply(200, {"ready": True})
+        else:
+            self.reply(
+                200,
+                {
+                    "served_by": HOSTNAME,
+                    "peer": self.client_address[0],
+                    "path": self.path,
+                    "x_forwarded_for": self.headers.get_all("X-Forwarded-For") or [],
+                    "x_forwarded_proto": self.headers.get_all("X-Forwarded-Proto") or [],
+                },
+            )
+
+    def reply(self, status: int, body: dict) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        """No access log: the health checks alone would fill the journal."""
+
+
+if __name__ == "__main__":
+    ThreadingHTTPServer(("0.0.0.0", 80), Handler).serve_forever()  # noqa: S104 - the LB must reach it
