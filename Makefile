@@ -73,19 +73,22 @@ sandbox-down: venv ## Remove the sandbox hosts and their network
 
 .PHONY: demo
 demo: sandbox-up ## Set up everything, provision and deploy the sandbox, print the URL
-	@if [ ! -f playbooks/site.yml ] || [ ! -f playbooks/deploy.yml ]; then \
-	  echo; echo "The six sandbox hosts are up (ansible all -i $(SANDBOX) -m ansible.builtin.ping)."; \
-	  echo "playbooks/site.yml and playbooks/deploy.yml do not exist yet: nothing is deployed, so there is no site to open."; \
-	  exit 1; \
-	fi
+	$(BIN)/ansible-playbook -i $(SANDBOX) sandbox/sentry_sink.yml
 	$(BIN)/ansible-playbook -i $(SANDBOX) playbooks/site.yml
-	@echo; echo "Open https://127.0.0.1:8443/ (self-signed certificate) — try /celery/ and /admin/."
+	@echo
+	@echo "The site is up: https://127.0.0.1:8443/ (a self-signed certificate: accept it)"
+	@echo "  /            which web host answered, and the live release"
+	@echo "  /celery/     queue 2 + 3 on a Celery worker through RabbitMQ, then read the result"
+	@echo "  /admin/      Django's admin (create a user: ssh -i .sandbox/ssh/id_ed25519 deploy@10.89.50.21"
+	@echo "               then: sudo -u app /srv/app/bin/app-run django-admin createsuperuser)"
+	@echo "  Sentry:      errors land in the sandbox sink: curl http://10.89.50.10:9000/events"
+	@echo "Deploy again: .venv/bin/ansible-playbook -i $(SANDBOX) playbooks/deploy.yml"
 
 .PHONY: lint
 lint: venv ## yamllint, ansible-lint (production profile), syntax checks, ruff
 	$(BIN)/yamllint --strict .
 	$(BIN)/ansible-lint --profile production
-	@for p in $(PLAYBOOKS) sandbox/up.yml sandbox/down.yml; do \
+	@for p in $(PLAYBOOKS) sandbox/up.yml sandbox/down.yml sandbox/sentry_sink.yml; do \
 	  echo "syntax-check $$p"; $(BIN)/ansible-playbook --syntax-check -i $(SANDBOX) "$$p" >/dev/null; done
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
