@@ -15,7 +15,7 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_FORCE_COLOR ?= 1
 export PY_COLORS ?= 1
 SANDBOX := inventories/sandbox
-# Every molecule scenario, role scenarios first; `make molecule SCENARIOS="nginx"` runs some.
+# Every molecule scenario; `make molecule SCENARIOS=nginx` runs one.
 SCENARIOS ?= $(shell ls -d molecule/*/molecule.yml 2>/dev/null | cut -d/ -f2)
 PLAYBOOKS := $(wildcard playbooks/*.yml)
 SYSTEM_PACKAGES := podman runc debootstrap uidmap python3-venv
@@ -109,17 +109,8 @@ app-test: $(APP_VENV)/.installed ## The sample app's own tests (pytest, SQLite, 
 	cd sample_app && $(CURDIR)/$(APP_VENV)/bin/python -m pytest -q
 
 .PHONY: molecule
-molecule: images ## Every molecule scenario (check, converge, idempotence, verify)
-	@passed=0; failed=0; report=""; \
-	for s in $(SCENARIOS); do \
-	  echo "=== molecule test -s $$s"; start=$$(date +%s); \
-	  if $(BIN)/molecule test -s $$s; then passed=$$((passed + 1)); result=passed; \
-	  else failed=$$((failed + 1)); result=FAILED; fi; \
-	  report="$$report$$(printf '  %-12s %-7s %4ss' $$s $$result $$(( $$(date +%s) - start )))\n"; \
-	done; \
-	printf '\nmolecule scenarios:\n%b' "$$report"; \
-	echo "molecule: $$passed passed, $$failed failed"; \
-	[ $$failed -eq 0 ]
+molecule: images ## Every molecule scenario (check, converge, idempotence, verify), a few at a time
+	tools/molecule-all.sh $(SCENARIOS)
 
 .PHONY: test
 test: lint app-test molecule ## Lint, the sample app's tests, then every molecule scenario
