@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Run molecule scenarios a few at a time (each has its own hosts and network), the
 # longest first; each scenario's output goes to .cache/molecule/<scenario>.log and
-# is printed in full when it fails. Ends with one "molecule: N passed, N failed" line.
+# is printed in full when it fails; then the figures the scenarios recorded. Ends with
+# one "molecule: N passed, N failed" line.
 #   tools/molecule-all.sh [SCENARIO...]        MOLECULE_JOBS=3 by default
 set -u
 cd "$(dirname "$0")/.."
 jobs=${MOLECULE_JOBS:-3}
 logs=.cache/molecule
 mkdir -p "$logs"
-rm -f "$logs"/*.log "$logs/results"
+rm -rf "$logs"/*.log "$logs/results" "$logs/figures"
 
 run_one() {
   local scenario=$1 start result
@@ -23,7 +24,7 @@ export logs
 
 # Longest first, so the slow multi-host scenarios do not start last.
 ordered=()
-for s in stack default rabbitmq postgresql nginx haproxy supervisor; do
+for s in stack default rabbitmq postgresql nginx haproxy supervisor bad_input; do
   for want in "$@"; do [ "$want" = "$s" ] && ordered+=("$s"); done
 done
 for want in "$@"; do
@@ -47,5 +48,10 @@ done <"$logs/results"
 echo
 echo "molecule scenarios (wall time, $jobs at a time):"
 sort "$logs/results" | awk '{printf "  %-12s %-7s %5ss\n", $1, $2, $3}'
+if compgen -G "$logs/figures/*.txt" >/dev/null; then
+  echo
+  echo "figures (molecule/*/ record them with molecule/resources/include/figure.yml):"
+  for f in "$logs"/figures/*.txt; do sed "s/^/  $(basename "$f" .txt): /" "$f"; done
+fi
 echo "molecule: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -eq "$#" ]

@@ -1,0 +1,317 @@
+"""Bad input stops a playbook before any host changes, with a message naming the variable.
+
+A table of wrong inventories and variables (a wrong type, an unknown choice, a missing or
+empty secret, an empty group, a port out of range, a rollback to a release that does not
+exist, a missing certificate file). Each case runs ansible-playbook (site.yml, deploy.yml or
+rollback.yml) with one wrong value given with -e, or on a copy of the inventory with one group
+emptied, and checks that:
+  - the run fails;
+  - a failure message names the variable and what it expects;
+  - no play after the checks started, and the PLAY RECAP shows changed=0 for every host.
+
+    BAD_INPUT_INVENTORY=inventories/sandbox .venv/bin/python tests/bad_input/bad_input.py
+    ... -k port           only the cases whose name contains "port"
+    ... -j 2              two cases at a time
+
+The inventory's hosts must be reachable (sandbox/up.yml starts them); they need not be
+provisioned. BAD_INPUT_ANSIBLE_ARGS adds arguments to every run (e.g.
+"--vault-password-file ~/.vault-pass"). Facts go to a cache of the test's own, so the
+project's .cache/facts is left alone. It prints one line per case, then
+"bad input: N cases tried, M stopped before any change", and exits 1 unless M == N.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAYBOOKS = ROOT / "playbooks"
+# The plays that may run before a bad input is found: the preflight's, and rollback.yml's
+# read-only search for the release.
+CHECK_PLAYS = {play["name"] for play in yaml.safe_load((PLAYBOOKS / "preflight.yml").read_text())}
+CHECK_PLAYS.add(yaml.safe_load((PLAYBOOKS / "rollback.yml").read_text())[1]["name"])
+MISSING_FILE = "/nonexistent/bad-input/site"
+READ_MISSING = "{{{{ lookup('ansible.builtin.file', '" + MISSING_FILE + ".{}') }}}}"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    playbook: str
+    # Every string must appear in one failure message: the variable and what it expects.
+    expect: tuple[str, ...]
+    extra_vars: dict = field(default_factory=dict)
+    # Run on a copy of the inventory where this group has no hosts.
+    empty_group: str | None = None
+
+
+CASES = [
+    Case(
+        "wrong type: haproxy_http_port is a word",
+        "site.yml",
+        ("haproxy_http_port", "int"),
+        {"haproxy_http_port": "eighty"},
+    ),
+    Case(
+        "wrong type: celery_concurrency is a word",
+        "deploy.yml",
+        ("celery_concurrency", "int"),
+        {"celery_concurrency": "many"},
+    ),
+    Case(
+        "wrong type: postgresql_settings is a string",
+        "site.yml",
+        ("postgresql_settings", "dict"),
+        {"postgresql_settings": "max_connections"},
+    ),
+    Case(
+        "unknown choice: haproxy_balance",
+        "site.yml",
+        ("haproxy_balance", "must be one of", "roundrobin"),
+        {"haproxy_balance": "fastest"},
+    ),
+    Case(
+        "unknown choice: celery_loglevel",
+        "deploy.yml",
+        ("celery_loglevel", "must be one of", "INFO"),
+        {"celery_loglevel": "verbose"},
+    ),
+    Case(
+        "unknown choice: app_source_type",
+        "rollback.yml",
+        ("app_source_type", "must be one of", "path"),
+        {"app_source_type": "svn"},
+    ),
+    Case(
+        "missing secret: postgresql_db_password names a vault variable that is not there",
+        "site.yml",
+        ("postgresql_db_password", "A non-empty value is expected"),
+        {"postgresql_db_password": "{{ vault_bad_input_not_in_the_vault }}"},
+    ),
+    Case(
+        "empty secret: DJANGO_SECRET_KEY in app_secret_environment",
+        "deploy.yml",
+        ("app_secret_environment.DJANGO_SECRET_KEY", "A non-empty value is expected"),
+        {"app_secret_environment": {"DJANGO_SECRET_KEY": ""}},
+    ),
+    Case(
+        "empty group: loadbalancers",
+        "site.yml",
+        ("'loadbalancers' has no hosts", "need at least one"),
+        empty_group="loadbalancers",
+    ),
+    Case(
+        "empty group: brokers while workers has hosts",
+        "deploy.yml",
+        ("'brokers' has no hosts", "when workers has hosts"),
+        empty_group="brokers",
+    ),
+    Case(
+        "port out of range: nginx_listen_port 70000",
+        "site.yml",
+        ("nginx_listen_port", "1 to 65535"),
+        {"nginx_listen_port": 70000},
+    ),
+    Case(
+        "port out of range: postgresql_port 0",
+        "site.yml",
+        ("postgresql_port", "1 to 65535"),
+        {"postgresql_port": 0},
+    ),
+    Case(
+        "port out of range: haproxy_https_port 65536",
+        "site.yml",
+        ("haproxy_https_port", "1-65535"),
+        {"haproxy_https_port": 65536},
+    ),
+    Case(
+        "rollback to a release that does not exist",
+        "rollback.yml",
+        ("release=no-such-release", "the id of a release on every web and worker host"),
+        {"release": "no-such-release"},
+    ),
+    Case(
+        "missing certificate file: haproxy_tls_certificate reads a file that is not there",
+        "site.yml",
+        ("haproxy_tls_certificate", f"{MISSING_FILE}.crt", "needs that file on the controller"),
+        {
+            "haproxy_tls_self_signed": False,
+            "haproxy_tls_certificate": READ_MISSING.format("crt"),
+            "haproxy_tls_private_key": READ_MISSING.format("key"),
+        },
+    ),
+]
+
+RESULT = re.compile(
+    r"^(?:fatal|failed): \[[^\]]+\](?: \(item=.*?\))?(?: => |: FAILED! => )(\{.*\})$"
+)
+PLAY = re.compile(r"^PLAY \[(.*)\] \*+$")
+RECAP = re.compile(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)")
+
+
+def _without_group(data: object, group: str) -> bool:
+    """Empty `group` in a YAML inventory; its hosts stay in the inventory, ungrouped."""
+    children = data.get("all", {}).get("children") if isinstance(data, dict) else None
+    if not isinstance(children, dict) or group not in children:
+        return False
+    hosts = (children[group] or {}).get("hosts") or {}
+    children[group] = {}
+    data["all"].setdefault("hosts", {})
+    data["all"]["hosts"] = {**hosts, **(data["all"]["hosts"] or {})}
+    return True
+
+
+def inventory_without(inventory: Path, group: str) -> Path:
+    """A copy of the inventory beside it (so relative paths still resolve), `group` emptied."""
+    if inventory.is_dir():
+        copy = Path(tempfile.mkdtemp(prefix=f".bad-input-{group}-", dir=inventory.parent))
+        shutil.copytree(inventory, copy, symlinks=True, dirs_exist_ok=True)
+        sources = [p for p in copy.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file()]
+    else:
+        handle, name = tempfile.mkstemp(
+            prefix=f".bad-input-{group}-", suffix=inventory.suffix, dir=inventory.parent
+        )
+        os.close(handle)
+        copy = Path(name)
+        shutil.copyfile(inventory, copy)
+        sources = [copy]
+    for source in sources:
+        data = yaml.safe_load(source.read_text())
+        if _without_group(data, group):
+            source.write_text(yaml.safe_dump(data, sort_keys=False))
+            return copy
+    remove(copy)
+    raise SystemExit(f"no YAML inventory file in {inventory} defines all.children.{group}")
+
+
+def remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+@dataclass
+class Outcome:
+    case: Case
+    problems: list[str]
+    message: str
+    seconds: float
+    log: Path
+
+
+def run_case(case: Case, inventory: Path, env: dict[str, str], logs: Path, number: int) -> Outcome:
+    inv = inventory_without(inventory, case.empty_group) if case.empty_group else inventory
+    command = [
+        env["BAD_INPUT_ANSIBLE_PLAYBOOK"],
+        "-i",
+        str(inv),
+        str(PLAYBOOKS / case.playbook),
+        *shlex.split(env.get("BAD_INPUT_ANSIBLE_ARGS", "")),
+    ]
+    if case.extra_vars:
+        command += ["-e", json.dumps(case.extra_vars)]
+    start = time.monotonic()
+    try:
+        run = subprocess.run(  # noqa: S603 - our own command line, no shell
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
+        )
+    finally:
+        if case.empty_group:
+            remove(inv)
+    seconds = time.monotonic() - start
+    output = run.stdout + run.stderr
+    log = logs / f"{number:02d}.log"
+    log.write_text(f"$ {shlex.join(command)}\n(exit {run.returncode})\n\n{output}")
+
+    lines = output.splitlines()
+    messages = [json.loads(m.group(1)).get("msg", "") for m in map(RESULT.match, lines) if m]
+    plays = [m.group(1) for m in map(PLAY.match, lines) if m]
+    recap = [m.groups() for m in map(RECAP.match, lines) if m]
+
+    problems = []
+    if run.returncode == 0:
+        problems.append("the run succeeded")
+    named = [msg for msg in messages if all(e in msg for e in case.expect)]
+    if not named:
+        problems.append(f"no failure message contains all of {list(case.expect)}")
+    if later := [p for p in plays if p not in CHECK_PLAYS]:
+        problems.append(f"plays after the checks started: {later}")
+    if not recap:
+        problems.append("no PLAY RECAP")
+    if changed := [host for host, n, _, _ in recap if n != "0"]:
+        problems.append(f"hosts changed: {changed}")
+    if unreachable := [host for host, _, n, _ in recap if n != "0"]:
+        problems.append(f"hosts unreachable: {unreachable}")
+    message = (named or messages or [""])[0]
+    return Outcome(case, problems, " ".join(message.split()), seconds, log)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--inventory",
+        default=os.environ.get("BAD_INPUT_INVENTORY"),
+        help="inventory whose hosts the playbooks run on (default: $BAD_INPUT_INVENTORY)",
+    )
+    parser.add_argument("-k", default="", help="only the cases whose name contains this")
+    parser.add_argument("-j", "--jobs", type=int, default=1, help="cases run at a time")
+    args = parser.parse_args()
+    if not args.inventory:
+        parser.error("give --inventory or set BAD_INPUT_INVENTORY")
+    inventory = Path(args.inventory).resolve()
+    cases = [case for case in CASES if args.k in case.name]
+
+    venv_playbook = Path(sys.executable).parent / "ansible-playbook"
+    logs = Path(tempfile.mkdtemp(prefix="bad-input-"))
+    env = {
+        **os.environ,
+        "BAD_INPUT_ANSIBLE_PLAYBOOK": str(venv_playbook)
+        if venv_playbook.exists()
+        else shutil.which("ansible-playbook") or "ansible-playbook",
+        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+        "ANSIBLE_CALLBACK_RESULT_FORMAT": "json",
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_FORCE_COLOR": "0",
+        "ANSIBLE_CACHE_PLUGIN_CONNECTION": str(logs / "facts"),
+    }
+
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [
+            pool.submit(run_case, case, inventory, env, logs, number)
+            for number, case in enumerate(cases, 1)
+        ]
+        outcomes = []
+        for future in futures:
+            outcome = future.result()
+            outcomes.append(outcome)
+            status = "ok  " if not outcome.problems else "FAIL"
+            case = outcome.case
+            print(f"{status} {case.name} ({case.playbook}, {outcome.seconds:.0f} s)")
+            print(f"       {outcome.message[:300]}")
+            for problem in outcome.problems:
+                print(f"       {problem}; see {outcome.log}")
+
+    stopped = sum(not outcome.problems for outcome in outcomes)
+    print(f"(logs in {logs}, {time.monotonic() - started:.0f} s in all)")
+    print(f"bad input: {len(outcomes)} cases tried, {stopped} stopped before any change")
+    return 0 if outcomes and stopped == len(outcomes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
