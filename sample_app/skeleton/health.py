@@ -79,6 +79,13 @@ def reset_caches() -> None:
     _cache.broker_ok_until = 0.0
 
 
+# Checks whose failure degrades the site without making this process unready. The broker
+# is shared by every web host: failing /readyz on it would take them all out of HAProxy
+# at once, and pages that queue no task work without it (the Celery form answers 503 by
+# itself). /readyz reports it as "degraded", with status 200.
+DEGRADING = frozenset({"broker"})
+
+
 def run_checks() -> dict[str, CheckResult]:
     return {
         "database": check_database(),

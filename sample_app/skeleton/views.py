@@ -32,12 +32,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: database reachable, no unapplied migrations, broker reachable."""
+    """Readiness: database reachable, no unapplied migrations; the broker is reported.
+
+    A broker that cannot be reached makes the status "degraded", not a failure
+    (health.DEGRADING): every web host shares it.
+    """
     results = health.run_checks()
-    ready = all(ok for ok, _ in results.values())
+    ready = all(ok for name, (ok, _) in results.items() if name not in health.DEGRADING)
+    degraded = not all(ok for ok, _ in results.values())
     return JsonResponse(
         {
-            "status": "ok" if ready else "fail",
+            "status": "fail" if not ready else "degraded" if degraded else "ok",
             "host": HOSTNAME,
             "release": release(),
             "checks": {

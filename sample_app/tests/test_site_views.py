@@ -53,7 +53,7 @@ def test_readyz_is_ok_when_database_migrations_and_broker_are_ok(client: Client)
     }
 
 
-@pytest.mark.parametrize("failing", ["check_database", "check_migrations", "check_broker"])
+@pytest.mark.parametrize("failing", ["check_database", "check_migrations"])
 def test_readyz_is_503_and_names_the_failing_check(
     client: Client, monkeypatch: pytest.MonkeyPatch, failing: str
 ) -> None:
@@ -67,6 +67,20 @@ def test_readyz_is_503_and_names_the_failing_check(
     failed = {name for name, check in data["checks"].items() if not check["ok"]}
     assert failed == {failing.removeprefix("check_")}
     assert data["checks"][failing.removeprefix("check_")]["detail"] == "OperationalError: down"
+
+
+def test_readyz_stays_200_but_degraded_when_only_the_broker_is_down(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(health, "check_broker", lambda: (False, "ConnectionRefusedError: down"))
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["status"] == "degraded"
+    assert data["checks"]["broker"] == {"ok": False, "detail": "ConnectionRefusedError: down"}
+    assert data["checks"]["database"]["ok"] is True
 
 
 @override_settings(SECURE_SSL_REDIRECT=True)
