@@ -9,6 +9,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 APP_VENV := .venv-app
+TLS_VENV := .venv-tls
 export CONTAINERS_CONF := $(CURDIR)/.sandbox/containers.conf
 # molecule and ansible-lint call ansible-playbook and friends through PATH.
 export PATH := $(BIN):$(PATH)
@@ -51,6 +52,8 @@ lock: venv ## Re-lock the toolchain after editing requirements-dev.in
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 \
 	  --output-file requirements-dev.lock requirements-dev.in
+	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+	  --output-file requirements-tls.lock requirements-tls.in
 
 $(CONTAINERS_CONF): sandbox/containers.conf.j2 | $(VENV)/.installed
 	@mkdir -p $(@D)
@@ -108,8 +111,16 @@ $(APP_VENV)/.installed: sample_app/requirements-test.lock
 app-test: $(APP_VENV)/.installed ## The sample app's own tests (pytest, SQLite, eager Celery)
 	cd sample_app && $(CURDIR)/$(APP_VENV)/bin/python -m pytest -q
 
+# sslyze (the TLS check of molecule/resources/verify/security.yml) needs an older
+# cryptography than community.crypto does: it gets a virtualenv of its own.
+$(TLS_VENV)/.installed: requirements-tls.lock
+	$(PYTHON) -m venv $(TLS_VENV)
+	$(TLS_VENV)/bin/pip install --quiet --upgrade pip
+	$(TLS_VENV)/bin/pip install --quiet --require-hashes -r requirements-tls.lock
+	touch $@
+
 .PHONY: molecule
-molecule: images ## Every molecule scenario (check, converge, idempotence, verify), a few at a time
+molecule: images $(TLS_VENV)/.installed ## Every molecule scenario (check, converge, idempotence, verify), a few at a time
 	tools/molecule-all.sh $(SCENARIOS)
 
 .PHONY: test
