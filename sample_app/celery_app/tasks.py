@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from datetime import timedelta
 
 from celery import shared_task
@@ -12,6 +13,8 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from django_celery_results.models import TaskResult
 from skeleton.middleware import HOSTNAME
+
+from celery_app.models import TokenRun
 
 logger = logging.getLogger(__name__)
 
@@ -50,3 +53,12 @@ class TaskTestError(Exception):
 @shared_task
 def raise_test_error() -> None:
     raise TaskTestError(f"Deliberate test error from a Celery task on {HOSTNAME}")
+
+
+@shared_task(ignore_result=True)
+def record_token(batch: str, token: str, seconds: float = 0.0) -> str:
+    """Record that this task ran (used to count queued tasks that were executed)."""
+    if seconds > 0:
+        time.sleep(seconds)
+    TokenRun.objects.create(batch=batch, token=token, host=HOSTNAME, release=settings.RELEASE or "")
+    return token
