@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Steady HTTPS traffic through HAProxy while the stack scenario deploys, for side_effect.yml.
+
+    loadgen.py --base-url https://127.0.0.1:18443 --rate 25 --stop-file STOP --report REPORT
+
+Sends --rate requests a second, spread over a fixed schedule, from a few threads, each on a
+new connection (TLS without verification: the sandbox certificate is self-signed): a mix of
+dynamic pages, a redirect and hashed static files found on those pages. A response counts as
+failed unless it is a 2xx, or for /admin/ the redirect to the login page; errors and
+timeouts fail too. Runs until the stop file exists (or --max-seconds), then writes a JSON
+report (sent, failed, duration, rate, statuses, slowest, the first failures) to --report and
+stdout. Python standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import json
+import re
+import ssl
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+# (path, statuses that count as success, the Location a redirect must point to)
+DYNAMIC = [
+    ("/", range(200, 300), None),
+    ("/healthz", range(200, 300), None),
+    ("/celery/", range(200, 300), None),
+    ("/admin/login/", range(200, 300), None),
+    ("/admin/", (302,), "/admin/login/?next=/admin/"),
+]
+STATIC_PAGES = ["/", "/admin/login/"]
+STATIC_PATTERN = re.compile(r"/static/[\w./-]+\.[0-9a-f]{12}\.(?:css|js)")
+TIMEOUT = 10.0
+MAX_FAILURES_KEPT = 20
+
+
+class Client:
+    def __init__(self, base_url: str) -> None:
+        parts = urlsplit(base_url)
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or 443
+        self.context = ssl.create_default_context()
+        self.context.check_hostname = False
+        self.context.verify_mode = ssl.CERT_NONE
+
+    def get(self, path: str) -> tuple[int, str, bytes]:
+        """One GET on a new connection, as a browser without keep-alive: status, Location, body."""
+        conn = http.client.HTTPSConnection(
+            self.host, self.port, timeout=TIMEOUT, context=self.context
+        )
+        try:
+            conn.request("GET", path, headers={"Connection": "close", "User-Agent": "loadgen"})
+            response = conn.getresponse()
+            body = response.read()
+            return response.status, response.getheader("Location", ""), body
+        finally:
+            conn.close()
+
+
+def find_static_files(client: Client) -> list[str]:
+    found: set[str] = set()
+    for page in STATIC_PAGES:
+        status, _, body = client.get(page)
+        if status != 200:
+            raise SystemExit(f"loadgen: {page} answered {status}; is the site up?")
+        found.update(STATIC_PATTERN.findall(body.decode("utf-8", "replace")))
+    if not found:
+        raise SystemExit(f"loadgen: no hashed static file named on {STATIC_PAGES}")
+    return sorted(found)
+
+
+class Load:
+    def __init__(self, client: Client, rate: float, targets: list[tuple]) -> None:
+        self.client = client
+        self.interval = 1.0 / rate
+        self.targets = targets
+        self.slots = itertools.count()
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.sent = 0
+        self.failed = 0
+        self.statuses: Counter[str] = Counter()
+        self.per_path: Counter[str] = Counter()
+        self.failures: list[dict] = []
+        self.slowest = 0.0
+        self.started = 0.0
+
+    def one(self, slot: int) -> None:
+        path, ok_statuses, location = self.targets[slot % len(self.targets)]
+        began = time.monotonic()
+        try:
+            status, got_location, _ = self.client.get(path)
+            ok = status in ok_statuses and (location is None or got_location.endswith(location))
+            outcome = str(status)
+            detail = f"{status} {got_location}".strip()
+        except (OSError, http.client.HTTPException) as error:
+            ok, outcome, detail = False, type(error).__name__, f"{type(error).__name__}: {error}"
+        took = time.monotonic() - began
+        with self.lock:
+            self.sent += 1
+            self.statuses[outcome] += 1
+            self.per_path[path] += 1
+            self.slowest = max(self.slowest, took)
+            if not ok:
+                self.failed += 1
+                if len(self.failures) < MAX_FAILURES_KEPT:
+                    self.failures.append(
+                        {
+                            "at": round(began - self.started, 2),
+                            "wall": time.strftime("%H:%M:%S"),
+                            "path": path,
+                            "got": detail,
+                        }
+                    )
+
+    def worker(self) -> None:
+        while not self.stopping.is_set():
+            slot = next(self.slots)
+            wait = self.started + slot * self.interval - time.monotonic()
+            if wait > 0 and self.stopping.wait(wait):
+                return
+            self.one(slot)
+
+    def run(self, threads: int, stop_file: Path, max_seconds: float) -> float:
+        self.started = time.monotonic()
+        workers = [threading.Thread(target=self.worker, daemon=True) for _ in range(threads)]
+        for thread in workers:
+            thread.start()
+        while not stop_file.exists() and time.monotonic() - self.started < max_seconds:
+            time.sleep(0.2)
+        self.stopping.set()
+        for thread in workers:
+            thread.join(TIMEOUT + 1)
+        return time.monotonic() - self.started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base-url", default="https://127.0.0.1:18443")
+    parser.add_argument("--rate", type=float, default=25.0, help="requests a second")
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--stop-file", type=Path, required=True)
+    parser.add_argument("--report", type=Path, required=True)
+    parser.add_argument("--max-seconds", type=float, default=3600.0)
+    args = parser.parse_args()
+
+    args.stop_file.unlink(missing_ok=True)
+    client = Client(args.base_url)
+    static = [(path, range(200, 300), None) for path in find_static_files(client)]
+    # Dynamic pages and static files alternate, so each is half of the traffic.
+    targets = [item for pair in zip(DYNAMIC, itertools.cycle(static)) for item in pair]
+    load = Load(client, args.rate, targets)
+    duration = load.run(args.threads, args.stop_file, args.max_seconds)
+    report = {
+        "sent": load.sent,
+        "failed": load.failed,
+        "duration": round(duration, 1),
+        "rate": round(load.sent / duration, 1) if duration else 0.0,
+        "target_rate": args.rate,
+        "slowest": round(load.slowest, 3),
+        "statuses": dict(load.statuses),
+        "per_path": dict(load.per_path),
+        "failures": load.failures,
+    }
+    args.report.write_text(json.dumps(report, indent=2) + "\n")
+    json.dump(report, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
