@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -49,6 +50,32 @@ def wheel_content_hash(wheel: Path) -> str:
             if name.endswith(".dist-info/RECORD"):
                 continue
             digest.update(name.encode() + b"\0" + archive.read(name) + b"\0")
+    return digest.hexdigest()
+
+
+# Not part of a project's source: caches, build output, virtualenvs, version control.
+SKIP_DIRS = {".git", ".hg", "__pycache__", "build", "dist", "node_modules", ".tox", ".nox"}
+SKIP_SUFFIXES = (".pyc", ".egg-info", "_cache")
+
+
+def source_tree_hash(source: Path) -> str:
+    """Hash of every file's path and content under a source directory (skipping caches)."""
+    digest = hashlib.sha256()
+    for directory, dirnames, filenames in os.walk(source):
+        dirnames[:] = sorted(
+            name
+            for name in dirnames
+            if name not in SKIP_DIRS
+            and not name.endswith(SKIP_SUFFIXES)
+            and not name.startswith(".venv")
+        )
+        for name in sorted(filenames):
+            path = Path(directory, name)
+            if name.endswith(SKIP_SUFFIXES) or not path.is_file():
+                continue
+            digest.update(
+                str(path.relative_to(source)).encode() + b"\0" + path.read_bytes() + b"\0"
+            )
     return digest.hexdigest()
 
 
@@ -152,17 +179,33 @@ def main() -> None:
     cache = Path(args.cache).expanduser()
     cache.mkdir(parents=True, exist_ok=True)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        wheel = build_app_wheel(args, Path(tmp))
-        content = hashlib.sha256(
-            (wheel_content_hash(wheel) + sha256_file(lock)).encode()
-        ).hexdigest()
-        release = args.release or content[:12]
-        release_dir = cache / "releases" / release
-        release_dir.mkdir(parents=True, exist_ok=True)
-        app_wheel = release_dir / wheel.name
-        if not app_wheel.exists() or wheel_content_hash(app_wheel) != wheel_content_hash(wheel):
-            shutil.copy2(wheel, app_wheel)
+    # A directory source that is the same, file for file, as an earlier build's is not
+    # built again: deploying the live release again stays cheap.
+    known = None
+    if args.source_type == "path":
+        tree = source_tree_hash(Path(args.source).expanduser().resolve())
+        known = cache / "sources" / f"{tree}-{sha256_file(lock)[:12]}-{args.release or 'auto'}.json"
+    if known and known.is_file() and Path(json.loads(known.read_text())["app_wheel"]).is_file():
+        built = json.loads(known.read_text())
+        release, app_wheel = built["release"], Path(built["app_wheel"])
+        release_dir = app_wheel.parent
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            wheel = build_app_wheel(args, Path(tmp))
+            content = hashlib.sha256(
+                (wheel_content_hash(wheel) + sha256_file(lock)).encode()
+            ).hexdigest()
+            release = args.release or content[:12]
+            release_dir = cache / "releases" / release
+            release_dir.mkdir(parents=True, exist_ok=True)
+            app_wheel = release_dir / wheel.name
+            if not app_wheel.exists() or wheel_content_hash(app_wheel) != wheel_content_hash(wheel):
+                shutil.copy2(wheel, app_wheel)
+        if known:
+            known.parent.mkdir(parents=True, exist_ok=True)
+            partial = known.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps({"release": release, "app_wheel": str(app_wheel)}))
+            partial.rename(known)
     shutil.copy2(lock, release_dir / "requirements.lock")
 
     wheelhouses = {}
