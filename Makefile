@@ -108,8 +108,9 @@ $(APP_VENV)/.installed: sample_app/requirements-test.lock
 	touch $@
 
 .PHONY: app-test
-app-test: $(APP_VENV)/.installed ## The sample app's own tests (pytest, SQLite, eager Celery)
+app-test: $(APP_VENV)/.installed ## The sample app's tests (pytest, SQLite, eager Celery), and the release build's
 	cd sample_app && $(CURDIR)/$(APP_VENV)/bin/python -m pytest -q
+	$(APP_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/build_release
 
 # sslyze (the TLS check of molecule/resources/verify/security.yml) needs an older
 # cryptography than community.crypto does: it gets a virtualenv of its own.
@@ -125,6 +126,14 @@ molecule: images $(TLS_VENV)/.installed ## Every molecule scenario (check, conve
 
 .PHONY: test
 test: lint app-test molecule ## Lint, the sample app's tests, then every molecule scenario
+
+.PHONY: bench
+bench: venv ## Benchmarks on the sandbox (after make demo): Ansible timings, scaling, serving, Celery
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing wrk (apt-get)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "missing: wrk (the HTTP load generator). Install it (apt-get install wrk), then run make bench again."; exit 1; fi; }
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 .PHONY: build
 build: venv ## Build the collection tarball into dist/
