@@ -269,26 +269,18 @@ def part_scaling(results: dict) -> None:
         for web_hosts in (2, 4, 8):
             inventory = scaling_inventory(web_hosts)
             release = code_only_release()
-            runs = [
-                play(
-                    [
-                        "playbooks/deploy.yml",
-                        "-i",
-                        str(inventory),
-                        "-e",
-                        f"app_source_path={release}",
-                    ],
-                    "tuned",
-                    f"scaling-deploy-web{web_hosts}",
-                )
+            deploy = [
+                "playbooks/deploy.yml",
+                "-i",
+                str(inventory),
+                "-e",
+                f"app_source_path={release}",
             ]
-            runs.append(
-                play(
-                    ["playbooks/deploy.yml", "-i", str(inventory)],
-                    "tuned",
-                    f"scaling-live-web{web_hosts}",
-                )
-            )
+            # The new release, then the same again (now live).
+            runs = [
+                play(deploy, "tuned", f"scaling-deploy-web{web_hosts}"),
+                play(deploy, "tuned", f"scaling-live-web{web_hosts}"),
+            ]
             rows.append(
                 {
                     "web_hosts": web_hosts,
@@ -584,7 +576,8 @@ def machine() -> dict:
         "python": platform.python_version(),
         "ansible_core": first([str(BIN / "ansible"), "--version"]),
         "podman": first(["podman", "--version"]),
-        "wrk": first(["sh", "-c", "wrk -v 2>&1"]),
+        # wrk -v prints its version and exits 1.
+        "wrk": first(["sh", "-c", "wrk -v 2>&1 | head -1"]),
         "commit": first(["git", "-C", str(REPO), "describe", "--always", "--dirty"]),
     }
 
@@ -676,18 +669,22 @@ def markdown(results: dict) -> str:
             f" {s['provision_6_more_web_hosts_s']} s",
             "",
         ]
-        out += table(
-            {
-                "Web hosts": "web_hosts",
-                "code-only release, s": "code_release_s",
-                "release already live, s": "deploy_live_release_s",
-            },
-            s["rows"],
-        )
+        labels = {
+            "Web hosts": "web_hosts",
+            "code-only release, s": "code_release_s",
+            "release already live, s": "deploy_live_release_s",
+            "back to sample_app's release, s": "switch_to_sample_app_s",
+        }
+        out += table({k: v for k, v in labels.items() if v in s["rows"][0]}, s["rows"])
+        out += ["", s["note"]] if s.get("note") else []
     if results.get("serving"):
         s = results["serving"]
         out += ["", "## Serving (wrk on this machine, 16 connections)", ""]
-        out += table({"What": "what", **WRK_COLUMNS, "requests": "requests"}, s["rows"])
+        rows = [{**row, "runs": row.get("rps_runs", "")} for row in s["rows"]]
+        out += table(
+            {"What": "what", **WRK_COLUMNS, "requests": "requests", "req/s of each run": "runs"},
+            rows,
+        )
         out += [
             "",
             f"Proxy chain / direct gunicorn, same web host: **{s['chain_of_direct']:.0%}**",

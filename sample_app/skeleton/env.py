@@ -249,7 +249,13 @@ class GunicornConfig:
 
 
 def default_workers() -> int:
-    """2 x CPUs + 1, capped at 8: more workers than that rarely helps a small app."""
+    """2 x CPUs + 1, capped at 8: more workers than that rarely helps a small app.
+
+    Measured by `make bench` (docs/performance.md) on 2 CPUs: throughput of a cheap page
+    barely depends on the count (CPU-bound), but with 1 or 2 workers the p99 latency was
+    500-580 ms against 50-85 ms with 3 to 8, because a request waits behind a busy or
+    restarting worker. Real pages also wait on the database, which more workers cover.
+    """
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux

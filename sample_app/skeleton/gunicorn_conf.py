@@ -13,6 +13,8 @@ workers = _config.workers
 threads = _config.threads
 timeout = _config.timeout
 graceful_timeout = _config.graceful_timeout
+# Sync workers serve one request per connection whatever this says; behind nginx (a unix
+# socket, one request each) it has no effect, so gunicorn's default stays.
 keepalive = 5
 # Recycle workers now and then, so that a slow leak never grows large.
 max_requests = 2000
