@@ -245,7 +245,7 @@ class GunicornConfig:
     timeout: int
     graceful_timeout: int
     forwarded_allow_ips: str
-    access_log: str
+    access_log: str | None
 
 
 def default_workers() -> int:
@@ -275,5 +275,7 @@ def read_gunicorn_config(environ: Mapping[str, str] | None = None) -> GunicornCo
         timeout=env.get_int("GUNICORN_TIMEOUT", 30, minimum=1),
         graceful_timeout=env.get_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1),
         forwarded_allow_ips=env.get_str("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
-        access_log=env.get_str("GUNICORN_ACCESS_LOG", "-"),
+        # Off unless asked for: nginx in front logs every request with its timings, and a
+        # second log cost each request a write through supervisord (docs/performance.md).
+        access_log=env.get_str("GUNICORN_ACCESS_LOG") or None,
     )

@@ -114,7 +114,7 @@ def test_gunicorn_config_defaults_to_unix_socket_and_capped_workers() -> None:
 
     assert config.bind == "unix:/run/app/gunicorn.sock"
     assert 1 <= config.workers <= 8
-    assert config.access_log == "-"
+    assert config.access_log is None
 
 
 def test_gunicorn_config_reads_its_variables() -> None:
