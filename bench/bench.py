@@ -15,7 +15,8 @@ and latest.json (plus a dated copy of each) with the machine it ran on. Parts:
   ansible   site.yml and deploy.yml with nothing to change, a code-only release, --tags
             restart and a rollback: each with the repository's ansible.cfg and with
             Ansible's defaults, alternating, as medians of --repeats runs and a ratio;
-            the slowest tasks of each (the profile_tasks callback).
+            the slowest tasks of each (the profile_tasks callback). With --mitogen, also
+            with Mitogen's strategy (optional: make bench BENCH_ARGS=--mitogen installs it).
   scaling   a code-only release to 2, 4 and 8 web hosts (web3..web8 are started, provisioned,
             and removed again at the end; HAProxy goes back to the sandbox's two).
   cold      the sandbox removed and started again, then site.yml from nothing (last: it
@@ -109,11 +110,32 @@ def defaults_config() -> Path:
     return path
 
 
-CONFIGS = {"tuned": REPO / "ansible.cfg"}
+# With --mitogen, "mitogen" too: the tuned ansible.cfg with Mitogen's strategy (optional).
+CONFIGS = {"tuned": REPO / "ansible.cfg", "mitogen": REPO / "ansible.cfg"}
+MITOGEN_VERSION = "0.3.54"
+
+
+def mitogen_env() -> dict[str, str]:
+    try:
+        import ansible_mitogen  # optional: only with --mitogen
+    except ImportError as error:
+        raise BenchError(
+            f"--mitogen needs mitogen in the venv: .venv/bin/pip install mitogen=={MITOGEN_VERSION}"
+        ) from error
+    return {
+        "ANSIBLE_STRATEGY_PLUGINS": str(Path(ansible_mitogen.__file__).parent / "plugins/strategy"),
+        # Plays that name no strategy; site.yml's provisioning play keeps its "free".
+        "ANSIBLE_STRATEGY": "mitogen_linear",
+        # Mitogen's own SSH client ignores ansible_ssh_common_args; the sandbox's host
+        # keys are new with every container.
+        "ANSIBLE_HOST_KEY_CHECKING": "False",
+    }
 
 
 def ansible_env(config: str) -> dict[str, str]:
     env = dict(os.environ)
+    if config == "mitogen":
+        env.update(mitogen_env())
     env.update(
         ANSIBLE_CONFIG=str(CONFIGS[config]),
         ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks",
@@ -171,6 +193,8 @@ class Measure:
         tuned, default = self.median("tuned"), self.median("defaults")
         if tuned and default:
             result["defaults_over_tuned"] = round(default / tuned, 2)
+        if tuned and (mitogen := self.median("mitogen")):
+            result["tuned_over_mitogen"] = round(tuned / mitogen, 2)
         return result
 
 
@@ -196,7 +220,7 @@ def code_only_release() -> Path:
 # --- parts ------------------------------------------------------------------------------
 
 
-def part_ansible(results: dict, repeats: int) -> None:
+def part_ansible(results: dict, repeats: int, configs: tuple[str, ...]) -> None:
     inventory = ["-i", str(SANDBOX)]
     site = ["playbooks/site.yml", *inventory]
     deploy = ["playbooks/deploy.yml", *inventory]
@@ -222,7 +246,7 @@ def part_ansible(results: dict, repeats: int) -> None:
         measure = Measure(name, what)
         print(f"ansible: {what}", flush=True)
         for number in range(count):
-            for config in ("tuned", "defaults"):
+            for config in configs:
                 runs = measure.runs.setdefault(config, [])
                 runs.append(play(argv(), config, f"{name}-{config}-{number + 1}"))
         results["ansible"].append(measure.as_dict())
@@ -659,6 +683,21 @@ def markdown(results: dict) -> str:
                 f"| {m['what']} | {t.get('median_s')} | {d.get('median_s', '')} | "
                 f"{m.get('defaults_over_tuned', '')} | {t.get('runs_s')}; {d.get('runs_s', '')} |"
             )
+        if any("mitogen" in m for m in results["ansible"]):
+            out += [
+                "",
+                f"With Mitogen {MITOGEN_VERSION} (optional; the tuned ansible.cfg and its"
+                " mitogen_linear strategy):",
+                "",
+                "| Play | Mitogen | tuned / Mitogen | runs |",
+                "|---|---:|---:|---|",
+            ]
+            out += [
+                f"| {m['what']} | {m['mitogen']['median_s']} | {m.get('tuned_over_mitogen', '')}"
+                f" | {m['mitogen']['runs_s']} |"
+                for m in results["ansible"]
+                if "mitogen" in m
+            ]
         out += ["", "Slowest tasks, tuned (the median run, profile_tasks):", ""]
         for m in results["ansible"]:
             tasks = ", ".join(
@@ -758,11 +797,19 @@ def main() -> int:
     )
     parser.add_argument("--wrk-seconds", type=int, default=15)
     parser.add_argument("--tasks", type=int, default=2000)
+    parser.add_argument(
+        "--mitogen", action="store_true", help="also time the Ansible plays with Mitogen"
+    )
     args = parser.parse_args()
     parts = [part for part in args.only.split(",") if part]
     if unknown := set(parts) - set(PARTS):
         parser.error(f"unknown parts {sorted(unknown)}; choose from {PARTS}")
     CONFIGS["defaults"] = defaults_config()
+    if args.mitogen:
+        try:
+            mitogen_env()
+        except BenchError as error:
+            parser.error(str(error))
     # podman needs the project's runtime and ulimits (make exports this too).
     os.environ.setdefault("CONTAINERS_CONF", str(REPO / ".sandbox" / "containers.conf"))
     results: dict = {
@@ -773,7 +820,9 @@ def main() -> int:
     steps: dict[str, Callable[[], None]] = {
         "serving": lambda: part_serving(results, args.wrk_seconds),
         "celery": lambda: part_celery(results, args.tasks),
-        "ansible": lambda: part_ansible(results, args.repeats),
+        "ansible": lambda: part_ansible(
+            results, args.repeats, ("tuned", "defaults", "mitogen")[: 3 if args.mitogen else 2]
+        ),
         "scaling": lambda: part_scaling(results),
         "cold": lambda: part_cold(results),
     }
