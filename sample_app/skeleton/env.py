@@ -251,10 +251,12 @@ class GunicornConfig:
 def default_workers() -> int:
     """2 x CPUs + 1, capped at 8: more workers than that rarely helps a small app.
 
-    Measured by `make bench` (docs/performance.md) on 2 CPUs: throughput of a cheap page
-    barely depends on the count (CPU-bound), but with 1 or 2 workers the p99 latency was
-    500-580 ms against 50-85 ms with 3 to 8, because a request waits behind a busy or
-    restarting worker. Real pages also wait on the database, which more workers cover.
+    Measured by `make bench` (docs/performance.md) on 2 CPUs, with a page that only uses
+    CPU: 2 or 3 workers served the most (about 1,430 req/s), 5 served 1,160 and 8 only 810,
+    since workers beyond the CPUs only add switching. Real pages also wait on the database
+    and the broker, and a sync worker that waits holds no CPU, so the default keeps
+    gunicorn's 2 x CPUs + 1; an app whose pages barely wait does better with
+    GUNICORN_WORKERS at CPUs + 1.
     """
     try:
         cpus = len(os.sched_getaffinity(0))
