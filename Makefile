@@ -133,7 +133,6 @@ bench: venv ## Benchmarks on the sandbox (after make demo): Ansible timings, sca
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing wrk (apt-get)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
 	  else echo "missing: wrk (the HTTP load generator). Install it (apt-get install wrk), then run make bench again."; exit 1; fi; }
-	$(if $(findstring --mitogen,$(BENCH_ARGS)),$(BIN)/pip install -q mitogen==0.3.54)
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 .PHONY: build

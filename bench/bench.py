@@ -16,7 +16,8 @@ and latest.json (plus a dated copy of each) with the machine it ran on. Parts:
             restart and a rollback: each with the repository's ansible.cfg and with
             Ansible's defaults, alternating, as medians of --repeats runs and a ratio;
             the slowest tasks of each (the profile_tasks callback). With --mitogen, also
-            with Mitogen's strategy (optional: make bench BENCH_ARGS=--mitogen installs it).
+            with Mitogen's strategy (optional: make bench BENCH_ARGS=--mitogen installs
+            Mitogen into the venv).
   scaling   a code-only release to 2, 4 and 8 web hosts (web3..web8 are started, provisioned,
             and removed again at the end; HAProxy goes back to the sandbox's two).
   cold      the sandbox removed and started again, then site.yml from nothing (last: it
@@ -116,12 +117,16 @@ MITOGEN_VERSION = "0.3.54"
 
 
 def mitogen_env() -> dict[str, str]:
+    """Mitogen's settings, after installing it into this venv if it is not there."""
     try:
         import ansible_mitogen  # optional: only with --mitogen
-    except ImportError as error:
-        raise BenchError(
-            f"--mitogen needs mitogen in the venv: .venv/bin/pip install mitogen=={MITOGEN_VERSION}"
-        ) from error
+    except ImportError:
+        print(f"installing mitogen {MITOGEN_VERSION} into the venv", flush=True)
+        subprocess.run(  # noqa: S603 - fixed argv, a pinned version
+            [sys.executable, "-m", "pip", "install", "-q", f"mitogen=={MITOGEN_VERSION}"],
+            check=True,
+        )
+        import ansible_mitogen
     return {
         "ANSIBLE_STRATEGY_PLUGINS": str(Path(ansible_mitogen.__file__).parent / "plugins/strategy"),
         # Plays that name no strategy; site.yml's provisioning play keeps its "free".
@@ -731,7 +736,6 @@ def markdown(results: dict) -> str:
             "Web hosts": "web_hosts",
             "code-only release, s": "code_release_s",
             "release already live, s": "deploy_live_release_s",
-            "back to sample_app's release, s": "switch_to_sample_app_s",
         }
         out += table({k: v for k, v in labels.items() if v in s["rows"][0]}, s["rows"])
         out += ["", s["note"]] if s.get("note") else []
@@ -806,10 +810,7 @@ def main() -> int:
         parser.error(f"unknown parts {sorted(unknown)}; choose from {PARTS}")
     CONFIGS["defaults"] = defaults_config()
     if args.mitogen:
-        try:
-            mitogen_env()
-        except BenchError as error:
-            parser.error(str(error))
+        mitogen_env()  # installs it before any part runs
     # podman needs the project's runtime and ulimits (make exports this too).
     os.environ.setdefault("CONTAINERS_CONF", str(REPO / ".sandbox" / "containers.conf"))
     results: dict = {
@@ -821,7 +822,9 @@ def main() -> int:
         "serving": lambda: part_serving(results, args.wrk_seconds),
         "celery": lambda: part_celery(results, args.tasks),
         "ansible": lambda: part_ansible(
-            results, args.repeats, ("tuned", "defaults", "mitogen")[: 3 if args.mitogen else 2]
+            results,
+            args.repeats,
+            ("tuned", "defaults", "mitogen") if args.mitogen else ("tuned", "defaults"),
         ),
         "scaling": lambda: part_scaling(results),
         "cold": lambda: part_cold(results),
