@@ -1,26 +1,50 @@
 #!/usr/bin/env bash
 # Run molecule scenarios a few at a time (each has its own hosts and network), the
-# longest first; each scenario's output goes to .cache/molecule/<scenario>.log and
-# is printed in full when it fails; then the figures the scenarios recorded. Ends with
-# one "molecule: N passed, N failed" line.
-#   tools/molecule-all.sh [SCENARIO...]        MOLECULE_JOBS=3 by default
+# longest first; then the figures the scenarios recorded. Ends with one
+# "molecule: N passed, N failed" line. Refuses to run nothing.
+#   tools/molecule-all.sh SCENARIO...        MOLECULE_JOBS=3 by default
+#
+# Each run writes into its own directory, so two runs at once keep their logs:
+#   .cache/molecule/runs/<time>-<pid>/<scenario>.log, results, figures/
+#   .cache/molecule/<scenario>.log   the log of the scenario's latest run (a symlink)
+#   .cache/molecule/latest           the run that finished last (a symlink), and
+#   .cache/molecule/results          its results, "scenario passed|FAILED seconds" a line
+# The scenarios write figures to .cache/molecule/figures/<scenario>.txt
+# (molecule/resources/include/figure.yml); a run clears and then keeps its own
+# scenarios' files only. The last 20 runs are kept.
 set -u
 cd "$(dirname "$0")/.."
+if [ "$#" -eq 0 ]; then
+  echo "tools/molecule-all.sh: no scenario given (is SCENARIOS empty?); refusing to report a pass for nothing run" >&2
+  exit 2
+fi
 jobs=${MOLECULE_JOBS:-3}
-logs=.cache/molecule
-mkdir -p "$logs"
-rm -rf "$logs"/*.log "$logs/results" "$logs/figures"
+base=.cache/molecule
+run_id=$(date +%Y%m%d-%H%M%S)-$$
+run=$base/runs/$run_id
+mkdir -p "$run/figures" "$base/figures"
+: >"$run/results"
+for scenario in "$@"; do rm -f "$base/figures/$scenario.txt"; done
+echo "molecule: this run's logs are in $run"
+
+# Point LINK at TARGET (relative to LINK's directory) in one step, so a reader never
+# sees it missing.
+relink() {
+  local target=$1 link=$2
+  ln -sfn "$target" "$link.$$.tmp" && mv -fT "$link.$$.tmp" "$link"
+}
 
 run_one() {
   local scenario=$1 start result
   start=$(date +%s)
+  relink "runs/$run_id/$scenario.log" "$base/$scenario.log"
   echo "=== molecule test -s $scenario: started"
-  if molecule test -s "$scenario" >"$logs/$scenario.log" 2>&1; then result=passed; else result=FAILED; fi
-  printf '%s %s %s\n' "$scenario" "$result" "$(( $(date +%s) - start ))" >>"$logs/results"
+  if molecule test -s "$scenario" >"$run/$scenario.log" 2>&1; then result=passed; else result=FAILED; fi
+  printf '%s %s %s\n' "$scenario" "$result" "$(( $(date +%s) - start ))" >>"$run/results"
   echo "=== molecule test -s $scenario: $result in $(( $(date +%s) - start ))s"
 }
-export -f run_one
-export logs
+export -f run_one relink
+export base run run_id
 
 # Longest first, so the slow multi-host scenarios do not start last.
 ordered=()
@@ -33,6 +57,14 @@ done
 
 printf '%s\n' "${ordered[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one {}'
 
+for scenario in "$@"; do
+  [ -f "$base/figures/$scenario.txt" ] && cp "$base/figures/$scenario.txt" "$run/figures/"
+done
+relink "runs/$run_id" "$base/latest"
+relink latest/results "$base/results"
+# Keep the last 20 runs.
+find "$base/runs" -mindepth 1 -maxdepth 1 -type d | sort | head -n -20 | xargs -r rm -rf
+
 failed=0
 passed=0
 while read -r scenario result seconds; do
@@ -42,16 +74,17 @@ while read -r scenario result seconds; do
     failed=$((failed + 1))
     echo
     echo "=================== $scenario failed: its full log ==================="
-    cat "$logs/$scenario.log"
+    cat "$run/$scenario.log"
   fi
-done <"$logs/results"
+done <"$run/results"
 echo
 echo "molecule scenarios (wall time, $jobs at a time):"
-sort "$logs/results" | awk '{printf "  %-12s %-7s %5ss\n", $1, $2, $3}'
-if compgen -G "$logs/figures/*.txt" >/dev/null; then
+sort "$run/results" | awk '{printf "  %-12s %-7s %5ss\n", $1, $2, $3}'
+if compgen -G "$run/figures/*.txt" >/dev/null; then
   echo
   echo "figures (molecule/*/ record them with molecule/resources/include/figure.yml):"
-  for f in "$logs"/figures/*.txt; do sed "s/^/  $(basename "$f" .txt): /" "$f"; done
+  for f in "$run"/figures/*.txt; do sed "s/^/  $(basename "$f" .txt): /" "$f"; done
 fi
+echo "logs: $run"
 echo "molecule: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -eq "$#" ]
