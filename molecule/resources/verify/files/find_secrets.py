@@ -40,6 +40,9 @@ def main() -> None:
     secrets = [
         (item["name"], item["value"].encode()) for item in json.loads(os.environ["SECRETS_JSON"])
     ]
+    # secrets.yml refuses values it cannot look for; an empty one would match every file.
+    if not secrets or not all(value for _name, value in secrets):
+        sys.exit("find_secrets.py: no secrets, or an empty one, to look for")
     scanned = 0
     found = []
     for root in sys.argv[1:]:
