@@ -1,9 +1,14 @@
-"""Shared test helpers: production-like environment values and a manage.py runner."""
+"""Shared test helpers: production-like environment values, a manage.py runner, a flaky SMTP."""
 
 import os
+import smtplib
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+
+from django.core.mail import EmailMessage
+from django.core.mail.backends import locmem
 
 APP_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,3 +39,25 @@ def run_manage(
         timeout=timeout,
         check=False,
     )
+
+
+class FlakyEmailBackend(locmem.EmailBackend):
+    """Django's test e-mail backend behind an SMTP server whose first `failures` sends fail.
+
+    Counts every attempt in `attempts`, on the class: each send opens a new backend.
+    """
+
+    failures = 0
+    attempts = 0
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.failures = 0
+        cls.attempts = 0
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        cls = type(self)
+        cls.attempts += 1
+        if cls.attempts <= cls.failures:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(email_messages)

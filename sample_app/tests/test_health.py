@@ -82,8 +82,24 @@ def test_migration_check_fails_listing_unapplied_migrations(
     assert health.check_migrations() == (True, "ok")
 
 
-def test_broker_check_passes_with_the_configured_broker() -> None:
+def test_broker_check_asks_the_configured_broker_and_reuses_only_a_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Celery reads CELERY_BROKER_URL from the environment before its settings.
+    closed = f"amqp://guest:guest@127.0.0.1:{closed_port()}//"
+    monkeypatch.setenv("CELERY_BROKER_URL", closed)
+    assert health.check_broker()[0] is False
+    assert health.check_broker()[0] is False
+    # A failure is not reused: the in-memory broker (the tests' own) is asked next time.
+    monkeypatch.setenv("CELERY_BROKER_URL", "memory://localhost/")
     assert health.check_broker() == (True, "ok")
+    # A pass is reused for BROKER_OK_CACHE_SECONDS, without asking the broker again...
+    monkeypatch.setenv("CELERY_BROKER_URL", closed)
+    assert health.check_broker() == (True, "ok")
+    # ...and no longer once that time has passed.
+    now = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: now + health.BROKER_OK_CACHE_SECONDS + 0.1)
+    assert health.check_broker()[0] is False
 
 
 def test_broker_check_fails_at_once_when_the_port_is_closed() -> None:
