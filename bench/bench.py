@@ -372,8 +372,8 @@ def wait_for_local_ports(most: int = 500, timeout: float = 180) -> None:
     gunicorn closes every connection (and the chain/direct comparison asks HAProxy to do the
     same), so wrk opens one per request: ~1,000 a second, each holding a local port for 60 s
     after it closes. Once the 28,000 local ports run short, finding one costs wrk more CPU
-    than gunicorn gets (measured: 300 instead of 1,000 req/s), so each run starts with the
-    ports free again.
+    than gunicorn gets (bench/results/20261128T110540Z.md, before this wait: one direct run
+    at 270 req/s between runs at 844 and 916), so each run starts with the ports free again.
     """
     deadline = time.monotonic() + timeout
     while True:
