@@ -1,11 +1,27 @@
 #!/usr/bin/python3
-"""Try an AMQP 0-9-1 login (PLAIN) and print the outcome as JSON. Standard library only.
+"""Try an AMQP 0-9-1 login (PLAIN) and say why it ended, as JSON. Standard library only
+(it runs on the hosts through `script`, which may lack pika).
 
     amqp_login.py HOST PORT USER       (the password comes from $AMQP_PASSWORD)
 
-Outcomes: "accepted" (the broker went on to Connection.Tune), "refused" (the broker
-closed the connection after our credentials), "unreachable" (no connection or no
-Connection.Start), "error". Always exits 0: the playbook asserts on the outcome.
+The client announces the capability authentication_failure_close, so RabbitMQ answers
+a refused login with Connection.Close 403 ACCESS_REFUSED and a reason instead of just
+resetting the socket, which says nothing about why.
+Outcomes:
+
+  "accepted"      the broker went on to Connection.Tune;
+  "auth_refused"  Connection.Close 403 "Login was refused using authentication mechanism
+                  PLAIN": the broker refused these credentials;
+  "closed"        the broker closed the socket after the credentials without a Close;
+  "unreachable"   no connection, or no Connection.Start;
+  "error"         anything else (another reply code, text or method, a timeout).
+
+RabbitMQ (3.10 to 4.x) sends that same text when the credentials are right but the user
+may only connect via localhost (guest with its default password): only its log tells
+the two apart. So auth_refused for guest does not prove guest is gone; the caller proves
+that with `rabbitmqctl list_users`.
+
+Always exits 0: the playbook asserts on the outcome.
 """
 
 from __future__ import annotations
@@ -16,30 +32,81 @@ import socket
 import struct
 import sys
 
+FRAME_METHOD = 1
 FRAME_END = b"\xce"
+CONNECTION_START = (10, 10)
+CONNECTION_START_OK = (10, 11)
+CONNECTION_TUNE = (10, 30)
+CONNECTION_CLOSE = (10, 50)
+ACCESS_REFUSED = 403
 
 
-def read_frame(sock: socket.socket) -> tuple[int, int, bytes]:
+class Closed(Exception):
+    """The broker closed the socket."""
+
+
+def shortstr(value: str) -> bytes:
+    data = value.encode()
+    return struct.pack("!B", len(data)) + data
+
+
+def longstr(value: bytes) -> bytes:
+    return struct.pack("!I", len(value)) + value
+
+
+def table(fields: dict[str, object]) -> bytes:
+    """An AMQP field table of strings, booleans and nested tables."""
+    body = b""
+    for name, value in fields.items():
+        if isinstance(value, bool):
+            encoded = b"t" + struct.pack("!B", value)
+        elif isinstance(value, dict):
+            encoded = b"F" + table(value)
+        else:
+            encoded = b"S" + longstr(str(value).encode())
+        body += shortstr(name) + encoded
+    return longstr(body)
+
+
+def read_frame(sock: socket.socket) -> tuple[tuple[int, int], bytes]:
+    """The next method frame: its (class, method) and its arguments."""
     header = sock.recv(7, socket.MSG_WAITALL)
     if len(header) < 7:
-        raise ConnectionError("connection closed")
+        raise Closed(f"after {len(header)} bytes of a frame header")
     frame_type, _channel, size = struct.unpack("!BHI", header)
     payload = sock.recv(size + 1, socket.MSG_WAITALL)
+    if len(payload) < size + 1:
+        raise Closed("inside a frame")
+    if frame_type != FRAME_METHOD or payload[-1:] != FRAME_END:
+        raise ValueError(f"not a method frame: type {frame_type}")
     class_id, method_id = struct.unpack("!HH", payload[:4])
-    return frame_type, class_id * 100 + method_id, payload
+    return (class_id, method_id), payload[4:-1]
 
 
 def start_ok(user: str, password: str) -> bytes:
     response = f"\0{user}\0{password}".encode()
     args = (
-        struct.pack("!I", 0)  # client properties: an empty table
-        + b"\x05PLAIN"
-        + struct.pack("!I", len(response))
-        + response
-        + b"\x05en_US"
+        table(
+            {
+                "product": "amqp_login.py",
+                "capabilities": {"authentication_failure_close": True},
+            }
+        )
+        + shortstr("PLAIN")
+        + longstr(response)
+        + shortstr("en_US")
     )
-    payload = struct.pack("!HH", 10, 11) + args
-    return struct.pack("!BHI", 1, 0, len(payload)) + payload + FRAME_END
+    payload = struct.pack("!HH", *CONNECTION_START_OK) + args
+    return struct.pack("!BHI", FRAME_METHOD, 0, len(payload)) + payload + FRAME_END
+
+
+def classify_close(args: bytes) -> dict[str, str]:
+    code = struct.unpack("!H", args[:2])[0]
+    text = args[3 : 3 + args[2]].decode(errors="replace")
+    detail = f"Connection.Close {code} {text}"
+    if code == ACCESS_REFUSED and "Login was refused" in text:
+        return {"outcome": "auth_refused", "detail": detail}
+    return {"outcome": "error", "detail": detail}
 
 
 def login(host: str, port: int, user: str, password: str) -> dict[str, str]:
@@ -48,24 +115,24 @@ def login(host: str, port: int, user: str, password: str) -> dict[str, str]:
     except OSError as error:
         return {"outcome": "unreachable", "detail": repr(error)}
     with sock:
-        sock.sendall(b"AMQP\x00\x00\x09\x01")
         try:
-            _type, method, _payload = read_frame(sock)
-        except (OSError, struct.error) as error:
-            return {"outcome": "unreachable", "detail": repr(error)}
-        if method != 1010:  # Connection.Start
-            return {"outcome": "error", "detail": f"expected Connection.Start, got {method}"}
-        sock.sendall(start_ok(user, password))
+            sock.sendall(b"AMQP\x00\x00\x09\x01")
+            method, _args = read_frame(sock)
+        except (OSError, Closed, ValueError, struct.error) as error:
+            return {"outcome": "unreachable", "detail": f"no Connection.Start: {error!r}"}
+        if method != CONNECTION_START:
+            return {"outcome": "unreachable", "detail": f"expected Connection.Start, got {method}"}
         try:
-            _type, method, payload = read_frame(sock)
-        except (OSError, struct.error) as error:
-            return {"outcome": "refused", "detail": f"closed after the credentials: {error!r}"}
-        if method == 1030:  # Connection.Tune: the credentials were accepted
+            sock.sendall(start_ok(user, password))
+            method, args = read_frame(sock)
+        except (Closed, ConnectionResetError) as error:
+            return {"outcome": "closed", "detail": f"closed after the credentials: {error!r}"}
+        except (OSError, ValueError, struct.error) as error:
+            return {"outcome": "error", "detail": f"after the credentials: {error!r}"}
+        if method == CONNECTION_TUNE:
             return {"outcome": "accepted", "detail": "Connection.Tune"}
-        if method == 1050:  # Connection.Close
-            code = struct.unpack("!H", payload[4:6])[0]
-            text = payload[7 : 7 + payload[6]].decode(errors="replace")
-            return {"outcome": "refused", "detail": f"Connection.Close {code} {text}"}
+        if method == CONNECTION_CLOSE:
+            return classify_close(args)
         return {"outcome": "error", "detail": f"unexpected method {method}"}
 
 
