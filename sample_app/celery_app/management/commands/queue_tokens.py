@@ -2,7 +2,8 @@
 
     django-admin queue_tokens --batch restart --count 1000 [--start 1000] [--per-second 20]
 
-Prints {"batch": ..., "queued": N, "first": ..., "last": ...} as JSON.
+Prints {"batch": ..., "queued": N, "first": ..., "last": ...} as JSON, where "queued" counts
+the publishes that returned: with publisher confirms (settings), each one the broker took.
 """
 
 from __future__ import annotations
@@ -38,15 +39,17 @@ class Command(BaseCommand):
         batch, start, count = options["batch"], options["start"], options["count"]
         pace = 1.0 / options["per_second"] if options["per_second"] > 0 else 0.0
         began = time.monotonic()
+        queued = 0
         for number in range(start, start + count):
             if pace:
                 time.sleep(max(0.0, began + (number - start) * pace - time.monotonic()))
             record_token.delay(batch, token_name(batch, number), options["task_seconds"])
+            queued += 1
         self.stdout.write(
             json.dumps(
                 {
                     "batch": batch,
-                    "queued": count,
+                    "queued": queued,
                     "first": token_name(batch, start),
                     "last": token_name(batch, start + count - 1),
                     "seconds": round(time.monotonic() - began, 1),
