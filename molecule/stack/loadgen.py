@@ -8,8 +8,9 @@ new connection (TLS without verification: the sandbox certificate is self-signed
 dynamic pages, a redirect and hashed static files found on those pages. A response counts as
 failed unless it is a 2xx, or for /admin/ the redirect to the login page; errors and
 timeouts fail too. Runs until the stop file exists (or --max-seconds), then writes a JSON
-report (sent, failed, duration, rate, statuses, slowest, the first failures) to --report and
-stdout. Python standard library only.
+report (sent, failed, duration, rate, statuses, slowest, the first failures; when it started
+and ended in Unix seconds, and why it stopped: "stop-file" or "max-seconds") to --report
+and stdout. Python standard library only.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ class Load:
         self.failures: list[dict] = []
         self.slowest = 0.0
         self.started = 0.0
+        self.stopped_by = "max-seconds"
 
     def one(self, slot: int) -> None:
         path, ok_statuses, location = self.targets[slot % len(self.targets)]
@@ -133,7 +135,10 @@ class Load:
         workers = [threading.Thread(target=self.worker, daemon=True) for _ in range(threads)]
         for thread in workers:
             thread.start()
-        while not stop_file.exists() and time.monotonic() - self.started < max_seconds:
+        while time.monotonic() - self.started < max_seconds:
+            if stop_file.exists():
+                self.stopped_by = "stop-file"
+                break
             time.sleep(0.2)
         self.stopping.set()
         for thread in workers:
@@ -157,8 +162,12 @@ def main() -> int:
     # Dynamic pages and static files alternate, so each is half of the traffic.
     targets = [item for pair in zip(DYNAMIC, itertools.cycle(static)) for item in pair]
     load = Load(client, args.rate, targets)
+    started_at = time.time()
     duration = load.run(args.threads, args.stop_file, args.max_seconds)
     report = {
+        "started_at": round(started_at, 2),
+        "ended_at": round(time.time(), 2),
+        "stopped_by": load.stopped_by,
         "sent": load.sent,
         "failed": load.failed,
         "duration": round(duration, 1),
