@@ -20,6 +20,9 @@ recipe=$( (cat "$0" "$here/Containerfile"; find "$here/rootfs" -type f -print0 |
 image=localhost/djs-base:$suite-$recipe
 
 if podman image exists "$image"; then
+  # The plain tag (what sandbox/up.yml starts) may point at another recipe's image,
+  # built from another checkout: point it back at this one.
+  podman tag "$image" "localhost/djs-base:$suite"
   echo "$image"
   exit 0
 fi
