@@ -42,7 +42,12 @@ ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOKS = ROOT / "playbooks"
 # The plays that may run before a bad input is found: the preflight's, and rollback.yml's
 # read-only search for the release.
-CHECK_PLAYS = {play["name"] for play in yaml.safe_load((PLAYBOOKS / "preflight.yml").read_text())}
+# The preflight's plays, and those of facts.yml, which it imports first (read-only too).
+CHECK_PLAYS = {
+    play["name"]
+    for name in ("facts.yml", "preflight.yml")
+    for play in yaml.safe_load((PLAYBOOKS / name).read_text())
+}
 CHECK_PLAYS.add(yaml.safe_load((PLAYBOOKS / "rollback.yml").read_text())[1]["name"])
 MISSING_FILE = "/nonexistent/bad-input/site"
 READ_MISSING = "{{{{ lookup('ansible.builtin.file', '" + MISSING_FILE + ".{}') }}}}"
