@@ -5,9 +5,12 @@
 
 Polls `show stat` every 0.1 s until the stop file exists (or --max-seconds), and prints JSON:
 each server's status when the watch began and ended, every change of status with its time
-(Unix seconds), the most servers that were out of rotation (not plain UP) at one time, how
+(Unix seconds), the most servers that were out of rotation at one time, how
 many polls were made, and why the watch stopped ("stop-file" or "max-seconds"). A status
-is HAProxy's own word: UP, DRAIN, MAINT, DOWN, or a transition such as "UP 1/2".
+is HAProxy's own word: UP, DRAIN, MAINT, DOWN, or a transition such as "UP 1/2". A server
+is in rotation while its status begins with UP: "UP 1/2" has failed one health check and
+still takes requests (HAProxy only stops sending at DOWN); "DOWN 1/2" is on its way back
+and takes none yet.
 Standard library only: it runs on the load balancer.
 """
 
@@ -65,7 +68,7 @@ def main() -> int:
         for server, status in sorted(now.items()):
             if status != last.get(server):
                 changes.append({"at": round(time.time(), 2), "server": server, "status": status})
-        most_out = max(most_out, sum(status != "UP" for status in now.values()))
+        most_out = max(most_out, sum(not status.startswith("UP") for status in now.values()))
         last = now
     json.dump(
         {
