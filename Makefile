@@ -60,8 +60,12 @@ $(CONTAINERS_CONF): sandbox/containers.conf.j2 | $(VENV)/.installed
 	$(BIN)/ansible localhost -i localhost, -c local -e "ansible_python_interpreter=$(BIN)/python" -m ansible.builtin.template \
 	  -a "src=$< dest=$@ mode=0644" >/dev/null
 
+.PHONY: apt-cache
+apt-cache: ## Start apt-cacher-ng on port 3142, the test hosts' package cache (installs it as root)
+	sandbox/apt-cache.sh
+
 .PHONY: images
-images: system-deps venv $(CONTAINERS_CONF) ## Build the Debian 12/13 base images (only when their recipe changed)
+images: system-deps apt-cache venv $(CONTAINERS_CONF) ## Build the Debian 12/13 base images (only when their recipe changed)
 	sandbox/image/build.sh bookworm
 	sandbox/image/build.sh trixie
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Steady HTTPS traffic through HAProxy while the stack scenario deploys, for side_effect.yml.
 
-    loadgen.py --base-url https://127.0.0.1:18443 --rate 25 --stop-file STOP --report REPORT
+    loadgen.py --base-url https://127.0.0.1:18443 --rate 10 --stop-file STOP --report REPORT
 
 Sends --rate requests a second, spread over a fixed schedule, from a few threads, each on a
 new connection (TLS without verification: the sandbox certificate is self-signed): a mix of

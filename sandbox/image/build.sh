@@ -9,10 +9,8 @@ set -euo pipefail
 
 suite=${1:?usage: build.sh SUITE}
 here=$(cd "$(dirname "$0")" && pwd)
-mirror=${DEBIAN_MIRROR:-$(awk '/^URIs:/ && $2 !~ /security/ {print $2; exit}' \
-  /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)}
-mirror=${mirror:-http://deb.debian.org/debian}
-security_mirror=${DEBIAN_SECURITY_MIRROR:-${mirror%/debian}/debian-security}
+# shellcheck source=sandbox/image/mirror.sh
+. "$here/mirror.sh"
 packages=systemd,systemd-sysv,dbus,python3,python3-apt,sudo,openssh-server,ca-certificates,procps,iproute2,gnupg
 
 recipe=$( (cat "$0" "$here/Containerfile"; find "$here/rootfs" -type f -print0 | sort -z | xargs -0 cat; \
