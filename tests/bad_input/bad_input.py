@@ -1,10 +1,10 @@
 """Bad input stops a playbook before any host changes, with a message naming the variable.
 
 A table of wrong inventories and variables (a wrong type, an unknown choice, a missing or
-empty secret, an empty group, a port out of range, a rollback to a release that does not
-exist, a missing certificate file). Each case runs ansible-playbook (site.yml, deploy.yml or
-rollback.yml) with one wrong value given with -e, or on a copy of the inventory with one group
-emptied, and checks that:
+empty secret, a published example secret, an empty group, a port out of range, a rollback to
+a release that does not exist, a missing certificate file). Each case runs ansible-playbook
+(site.yml, deploy.yml or rollback.yml) with one wrong value given with -e, or on a copy of the
+inventory with one group emptied, and checks that:
   - the run fails;
   - a failure message names the variable and what it expects;
   - no play after the checks started, and the PLAY RECAP shows changed=0 for every host.
@@ -49,6 +49,9 @@ CHECK_PLAYS = {
     for play in yaml.safe_load((PLAYBOOKS / name).read_text())
 }
 CHECK_PLAYS.add(yaml.safe_load((PLAYBOOKS / "rollback.yml").read_text())[1]["name"])
+# The example production vault, whose password the docs publish.
+EXAMPLE_VAULT = ROOT / "inventories" / "production" / "group_vars" / "all" / "vault.yml"
+EXAMPLE_VAULT_PASSWORD = "example-vault-password"
 MISSING_FILE = "/nonexistent/bad-input/site"
 READ_MISSING = "{{{{ lookup('ansible.builtin.file', '" + MISSING_FILE + ".{}') }}}}"
 
@@ -62,6 +65,8 @@ class Case:
     extra_vars: dict = field(default_factory=dict)
     # Run on a copy of the inventory where this group has no hosts.
     empty_group: str | None = None
+    # Give the example production vault's values (-e @vault.yml, its published password).
+    example_vault: bool = False
 
 
 CASES = [
@@ -112,6 +117,19 @@ CASES = [
         "deploy.yml",
         ("app_secret_environment.DJANGO_SECRET_KEY", "A non-empty value is expected"),
         {"app_secret_environment": {"DJANGO_SECRET_KEY": ""}},
+    ),
+    Case(
+        "published secret: the sandbox's, in an inventory that is not throwaway",
+        "site.yml",
+        ("postgresql_db_password", "a published example value", "make your own"),
+        {"preflight_published_secrets": False},
+    ),
+    Case(
+        "published secret: the example vault of inventories/production",
+        "deploy.yml",
+        ("app_secret_environment.DJANGO_SECRET_KEY", "a published example value"),
+        {"preflight_published_secrets": False},
+        example_vault=True,
     ),
     Case(
         "empty group: loadbalancers",
@@ -228,6 +246,9 @@ def run_case(case: Case, inventory: Path, env: dict[str, str], logs: Path, numbe
         str(PLAYBOOKS / case.playbook),
         *shlex.split(env.get("BAD_INPUT_ANSIBLE_ARGS", "")),
     ]
+    if case.example_vault:
+        command += ["-e", f"@{EXAMPLE_VAULT}"]
+        command += ["--vault-password-file", env["BAD_INPUT_EXAMPLE_PASS"]]
     if case.extra_vars:
         command += ["-e", json.dumps(case.extra_vars)]
     start = time.monotonic()
@@ -283,6 +304,8 @@ def main() -> int:
 
     venv_playbook = Path(sys.executable).parent / "ansible-playbook"
     logs = Path(tempfile.mkdtemp(prefix="bad-input-"))
+    example_pass = logs / "example-vault-password"
+    example_pass.write_text(EXAMPLE_VAULT_PASSWORD + "\n")
     env = {
         **os.environ,
         "BAD_INPUT_ANSIBLE_PLAYBOOK": str(venv_playbook)
@@ -293,6 +316,7 @@ def main() -> int:
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_FORCE_COLOR": "0",
         "ANSIBLE_CACHE_PLUGIN_CONNECTION": str(logs / "facts"),
+        "BAD_INPUT_EXAMPLE_PASS": str(example_pass),
     }
 
     started = time.monotonic()
