@@ -48,7 +48,7 @@ export base run run_id
 
 # Longest first, so the slow multi-host scenarios do not start last.
 ordered=()
-for s in stack default rabbitmq postgresql nginx haproxy supervisor bad_input; do
+for s in stack default rabbitmq postgresql nginx haproxy supervisor firewall bad_input; do
   for want in "$@"; do [ "$want" = "$s" ] && ordered+=("$s"); done
 done
 for want in "$@"; do

@@ -1,7 +1,9 @@
 """Bad input stops a playbook before any host changes, with a message naming the variable.
 
 A table of wrong inventories and variables (a wrong type, an unknown choice, a missing or
-empty secret, a published example secret, an empty group, a port out of range, a rollback to
+empty secret, a published example secret, an empty group, a port out of range, a firewall
+admin range that would lock the controller out or is no address, a service address that is
+not on the host, a rollback to
 a release that does not exist, a missing certificate file). Each case runs ansible-playbook
 (site.yml, deploy.yml or rollback.yml) with one wrong value given with -e, or on a copy of the
 inventory with one group emptied, and checks that:
@@ -160,6 +162,30 @@ CASES = [
         "site.yml",
         ("haproxy_https_port", "1-65535"),
         {"haproxy_https_port": 65536},
+    ),
+    Case(
+        "service address not on the host: postgresql_listen_addresses",
+        "site.yml",
+        ("postgresql_listen_addresses on db1", "192.0.2.51 is not on the host"),
+        {"postgresql_listen_addresses": ["localhost", "192.0.2.51"]},
+    ),
+    Case(
+        "wrong type: site_apt_lock_timeout is a word",
+        "site.yml",
+        ("site_apt_lock_timeout", "whole seconds"),
+        {"site_apt_lock_timeout": "forever"},
+    ),
+    Case(
+        "firewall admin range that would lock the controller out",
+        "site.yml",
+        ("firewall_admin_sources", "would lock this controller out", "it connects from"),
+        {"firewall_admin_sources": ["192.0.2.0/24", "2001:db8::/32"]},
+    ),
+    Case(
+        "firewall admin range that is no address",
+        "site.yml",
+        ("firewall_admin_sources", "CIDR ranges"),
+        {"firewall_admin_sources": ["office"]},
     ),
     Case(
         "rollback to a release that does not exist",

@@ -1,0 +1,67 @@
+"""Filters on IP addresses and ranges, from Python's ipaddress (no netaddr needed).
+
+    '10.0.0.5' | django_skeleton.stack.ip_network            -> '10.0.0.5/32'
+    'fd00::5' | django_skeleton.stack.ip_network             -> 'fd00::5/128'
+    ['10.0.0.5', 'nope'] | django_skeleton.stack.ip_invalid  -> ['nope']
+    ['10.0.0.5', '10.0.0.0/8', 'fd00::5'] | django_skeleton.stack.ip_collapse
+                                                     -> ['10.0.0.0/8', 'fd00::5/128']
+    '10.0.0.5' | django_skeleton.stack.ip_in_networks(['10.0.0.0/24'])  -> true
+
+Used where a rule needs a network (pg_hba, nftables) and by the preflight's checks.
+"""
+
+import ipaddress
+
+from ansible.errors import AnsibleFilterError
+
+
+def _network(value):
+    try:
+        return ipaddress.ip_network(str(value).strip(), strict=False)
+    except ValueError as error:
+        raise AnsibleFilterError(f"not an IP address or range: {value!r} ({error})") from None
+
+
+def ip_network(value):
+    """An address or range as a network: a lone address gets /32 (IPv4) or /128 (IPv6)."""
+    return str(_network(value))
+
+
+def ip_invalid(values):
+    """The entries of a list that are not IP addresses or ranges (CIDR)."""
+    invalid = []
+    for value in values:
+        try:
+            _network(value)
+        except AnsibleFilterError:
+            invalid.append(value)
+    return invalid
+
+
+def ip_collapse(values):
+    """Addresses and ranges as the fewest networks covering them: IPv4 first, then IPv6, sorted."""
+    networks = [_network(value) for value in values]
+    return [
+        str(network)
+        for version in (4, 6)
+        for network in ipaddress.collapse_addresses(n for n in networks if n.version == version)
+    ]
+
+
+def ip_in_networks(address, networks):
+    """Whether an address (or range) lies inside one of the networks."""
+    inner = _network(address)
+    return any(
+        inner.version == outer.version and inner.subnet_of(outer)
+        for outer in map(_network, networks)
+    )
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            "ip_network": ip_network,
+            "ip_invalid": ip_invalid,
+            "ip_collapse": ip_collapse,
+            "ip_in_networks": ip_in_networks,
+        }
