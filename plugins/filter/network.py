@@ -6,8 +6,15 @@
     ['10.0.0.5', '10.0.0.0/8', 'fd00::5'] | django_skeleton.stack.ip_collapse
                                                      -> ['10.0.0.0/8', 'fd00::5/128']
     '10.0.0.5' | django_skeleton.stack.ip_in_networks(['10.0.0.0/24'])  -> true
+    hostvars['web1'] | django_skeleton.stack.service_address  -> web1's service address
+    groups['webservers'] | map('extract', hostvars) | map('django_skeleton.stack.service_address')
 
 Used where a rule needs a network (pg_hba, nftables) and by the preflight's checks.
+
+A host's service address is where its services listen and where its peers reach it:
+its `site_service_address` (an inventory variable, on hosts with a private network
+apart from the one SSH uses), else its `ansible_host`, else its inventory name. Every
+role that listens for peers or names a peer derives its default from this one rule.
 """
 
 import ipaddress
@@ -57,6 +64,15 @@ def ip_in_networks(address, networks):
     )
 
 
+def service_address(host_vars):
+    """A host's service address, from its hostvars (see the module's docstring)."""
+    for name in ("site_service_address", "ansible_host", "inventory_hostname"):
+        value = host_vars.get(name)
+        if value not in (None, ""):
+            return str(value)
+    raise AnsibleFilterError("service_address: expects a host's hostvars (hostvars[name])")
+
+
 class FilterModule:
     def filters(self):
         return {
@@ -64,4 +80,5 @@ class FilterModule:
             "ip_invalid": ip_invalid,
             "ip_collapse": ip_collapse,
             "ip_in_networks": ip_in_networks,
+            "service_address": service_address,
         }

@@ -170,6 +170,12 @@ CASES = [
         {"postgresql_listen_addresses": ["localhost", "192.0.2.51"]},
     ),
     Case(
+        "service address not on the host: site_service_address",
+        "site.yml",
+        ("site_service_address on", "192.0.2.99 is not on the host"),
+        {"site_service_address": "192.0.2.99"},
+    ),
+    Case(
         "wrong type: site_apt_lock_timeout is a word",
         "site.yml",
         ("site_apt_lock_timeout", "whole seconds"),

@@ -60,3 +60,24 @@ def test_collapse_merges_duplicates_and_covered_ranges_ipv4_first():
 )
 def test_in_networks_compares_within_one_family(address, networks, inside):
     assert network.ip_in_networks(address, networks) is inside
+
+
+_WEB1 = {"ansible_host": "192.0.2.21", "inventory_hostname": "web1"}
+
+
+@pytest.mark.parametrize(
+    ("host_vars", "expected"),
+    [
+        ({**_WEB1, "site_service_address": "10.0.1.21"}, "10.0.1.21"),
+        (_WEB1, "192.0.2.21"),
+        ({**_WEB1, "site_service_address": ""}, "192.0.2.21"),
+        ({"inventory_hostname": "web1"}, "web1"),
+    ],
+)
+def test_a_hosts_service_address_is_its_own_then_its_ssh_address_then_its_name(host_vars, expected):
+    assert network.service_address(host_vars) == expected
+
+
+def test_a_service_address_needs_a_hosts_vars():
+    with pytest.raises(AnsibleFilterError, match="hostvars"):
+        network.service_address({})

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""A stand-in for the services: accept TCP connections on each port given, on the host's
-address where its peers reach it, and close them.
+"""A stand-in for the services: accept TCP connections on each port given, on the address
+given (0.0.0.0: all of the host's, so only the firewall decides who gets in), and close
+them.
 
     listen.py ADDRESS PORT ...
 """
