@@ -88,7 +88,7 @@ demo: sandbox-up ## Set up everything, provision and deploy the sandbox, print t
 	@echo "  /celery/     queue 2 + 3 on a Celery worker through RabbitMQ, then read the result"
 	@echo "  /admin/      Django's admin (create a user: ssh -i .sandbox/ssh/id_ed25519 deploy@10.89.50.21"
 	@echo "               then: sudo -u app /srv/app/bin/app-run django-admin createsuperuser)"
-	@echo "  Sentry:      errors land in the sandbox sink: curl http://10.89.50.10:9000/events"
+	@echo "  Sentry:      errors land in the sandbox sink on lb1, on the private network: http://10.89.150.10:9000/events (read it from lb1 or a web host)"
 	@echo "Deploy again: .venv/bin/ansible-playbook -i $(SANDBOX) playbooks/deploy.yml"
 
 .PHONY: lint
