@@ -441,6 +441,9 @@ def set_server(host: str, state: str) -> None:
     )
 
 
+NFT_COMMENT = "make bench: direct gunicorn"
+
+
 class DirectGunicorn:
     """A second gunicorn on web1 with the live one's configuration, on a TCP port."""
 
@@ -456,6 +459,17 @@ class DirectGunicorn:
             f" --bind 0.0.0.0:{DIRECT_PORT} --daemon --pid {PIDFILE}{extra}",
             "direct-gunicorn-start",
             become_user="app",
+        )
+        # The firewall role lets only SSH in from this machine: open the port for the
+        # bench alone, in the role's own table (removed again on exit; a reload of the
+        # firewall's file drops it too).
+        ansible_adhoc(
+            "web1",
+            "ansible.builtin.shell",
+            f"nft 'insert rule inet django_skeleton input tcp dport {DIRECT_PORT} accept"
+            f' comment "{NFT_COMMENT}"\'',
+            "direct-gunicorn-open",
+            become_user="root",
         )
         url = f"http://{WEB1}:{DIRECT_PORT}/"
         for _ in range(60):
@@ -474,6 +488,15 @@ class DirectGunicorn:
             f'kill "$(cat {PIDFILE})"; while [ -e {PIDFILE} ]; do sleep 0.2; done',
             "direct-gunicorn-stop",
             become_user="app",
+        )
+        ansible_adhoc(
+            "web1",
+            "ansible.builtin.shell",
+            "for handle in $(nft -a list chain inet django_skeleton input"
+            f" | sed -n 's/.*\"{NFT_COMMENT}\" # handle \\([0-9]*\\)$/\\1/p'); do"
+            " nft delete rule inet django_skeleton input handle $handle; done",
+            "direct-gunicorn-close",
+            become_user="root",
         )
 
 
