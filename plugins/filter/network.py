@@ -6,6 +6,7 @@
     ['10.0.0.5', '10.0.0.0/8', 'fd00::5'] | django_skeleton.stack.ip_collapse
                                                      -> ['10.0.0.0/8', 'fd00::5/128']
     '10.0.0.5' | django_skeleton.stack.ip_in_networks(['10.0.0.0/24'])  -> true
+    ansible_facts | django_skeleton.stack.host_addresses       -> the host's IPs, loopback included
     hostvars['web1'] | django_skeleton.stack.service_address  -> web1's service address
     groups['webservers'] | map('extract', hostvars) | map('django_skeleton.stack.service_address')
 
@@ -64,6 +65,13 @@ def ip_in_networks(address, networks):
     )
 
 
+def host_addresses(facts, loopback=True):
+    """The IP addresses a host has, from its gathered facts (ansible_facts): every IPv4 and
+    IPv6 address, and the loopback ones unless loopback=false. Empty without facts."""
+    found = list(facts.get("all_ipv4_addresses", [])) + list(facts.get("all_ipv6_addresses", []))
+    return (["127.0.0.1", "::1"] if loopback else []) + found
+
+
 def service_address(host_vars):
     """A host's service address, from its hostvars (see the module's docstring)."""
     for name in ("site_service_address", "ansible_host", "inventory_hostname"):
@@ -80,5 +88,6 @@ class FilterModule:
             "ip_invalid": ip_invalid,
             "ip_collapse": ip_collapse,
             "ip_in_networks": ip_in_networks,
+            "host_addresses": host_addresses,
             "service_address": service_address,
         }

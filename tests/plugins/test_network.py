@@ -81,3 +81,10 @@ def test_a_hosts_service_address_is_its_own_then_its_ssh_address_then_its_name(h
 def test_a_service_address_needs_a_hosts_vars():
     with pytest.raises(AnsibleFilterError, match="hostvars"):
         network.service_address({})
+
+
+def test_a_hosts_addresses_are_its_facts_and_the_loopback_unless_left_out():
+    facts = {"all_ipv4_addresses": ["10.0.1.21"], "all_ipv6_addresses": ["fd00::21"]}
+    assert network.host_addresses(facts) == ["127.0.0.1", "::1", "10.0.1.21", "fd00::21"]
+    assert network.host_addresses(facts, loopback=False) == ["10.0.1.21", "fd00::21"]
+    assert network.host_addresses({}) == ["127.0.0.1", "::1"]
