@@ -77,6 +77,20 @@ while read -r scenario result seconds; do
     cat "$run/$scenario.log"
   fi
 done <"$run/results"
+# A CI report may keep only the head and the tail of the output: repeat, last, where each
+# failed scenario failed (its first failed tasks, with the lines that say why).
+while read -r scenario result seconds; do
+  [ "$result" = passed ] && continue
+  echo
+  echo "=================== $scenario failed here (excerpt) ==================="
+  # Each failure with its task's name; failures the play ignores ("...ignoring") left out.
+  awk '/^TASK \[/ { task = $0 }
+       /^(fatal|failed): |^CRITICAL|^ERROR/ { if (block != "") flush(); block = task "\n" $0; n = 0; next }
+       block != "" { if (/^\.\.\.ignoring/) { block = ""; next }
+                     if (/^$/ || ++n > 12) flush(); else block = block "\n" $0 }
+       function flush() { print block; print ""; block = "" }
+       END { if (block != "") flush() }' "$run/$scenario.log" | cut -c1-1500 | head -n 80
+done <"$run/results"
 echo
 echo "molecule scenarios (wall time, $jobs at a time):"
 sort "$run/results" | awk '{printf "  %-12s %-7s %5ss\n", $1, $2, $3}'
