@@ -130,7 +130,15 @@ molecule: images $(TLS_VENV)/.installed ## Every molecule scenario (check, conve
 	tools/molecule-all.sh $(SCENARIOS)
 
 .PHONY: test
-test: lint app-test molecule ## Lint, the sample app's tests, then every molecule scenario
+# The scenarios take longest and mostly wait on their hosts, so lint and the app's tests
+# run beside them rather than before (everything they share is made first), their output
+# kept in .cache/lint-app-test.log and printed after the scenarios' summary if they failed.
+test: venv images $(TLS_VENV)/.installed $(APP_VENV)/.installed ## Lint and the sample app's tests, beside every molecule scenario
+	@mkdir -p .cache; $(MAKE) --no-print-directory lint app-test >.cache/lint-app-test.log 2>&1 & checks=$$!; \
+	  $(MAKE) --no-print-directory molecule; rc=$$?; \
+	  if wait $$checks; then echo "lint and app-test: passed"; \
+	  else echo "lint and app-test: FAILED; their output:"; cat .cache/lint-app-test.log; rc=1; fi; \
+	  exit $$rc
 
 .PHONY: bench
 bench: venv ## Benchmarks on the sandbox (after make demo): Ansible timings, scaling, serving, Celery
