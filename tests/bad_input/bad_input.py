@@ -1,7 +1,8 @@
 """Bad input stops a playbook before any host changes, with a message naming the variable.
 
 A table of wrong inventories and variables (a wrong type, an unknown choice, a missing or
-empty secret, a published example secret, an empty group, a port out of range, a firewall
+empty secret, a published example secret, an empty group, a port, a rollout batch or a keep
+count out of range (numbers given as strings too), a firewall
 admin range that would lock the controller out or is no address, a service address that is
 not on the host, a rollback to
 a release that does not exist, a missing certificate file). Each case runs ansible-playbook
@@ -192,6 +193,30 @@ CASES = [
         "site.yml",
         ("firewall_admin_sources", "CIDR ranges"),
         {"firewall_admin_sources": ["office"]},
+    ),
+    Case(
+        "wrong type: deploy_web_batch_size is a word",
+        "deploy.yml",
+        ("deploy_web_batch_size", "a whole number from 1 to 1", "got abc"),
+        {"deploy_web_batch_size": "abc"},
+    ),
+    Case(
+        "out of range: deploy_web_batch_size 0 (Ansible's serial: 0 is every host at once)",
+        "deploy.yml",
+        ("deploy_web_batch_size", "so some always serve", "got 0"),
+        {"deploy_web_batch_size": 0},
+    ),
+    Case(
+        "out of range: deploy_web_batch_size drains every web host at once",
+        "deploy.yml",
+        ("deploy_web_batch_size", "one less than the web hosts", "got 2"),
+        {"deploy_web_batch_size": 2},
+    ),
+    Case(
+        "out of range: app_keep_releases 0, given as a string (-e key=value)",
+        "deploy.yml",
+        ("app_keep_releases", "at least 2", "got 0"),
+        {"app_keep_releases": "0"},
     ),
     Case(
         "rollback to a release that does not exist",
