@@ -7,7 +7,9 @@
 Starts the command in a process group of its own, runs the probe (a command whose output shows
 the hosts' state: HAProxy's runtime API, supervisorctl) every 0.3 s, and once the probe's
 output matches --until (a Python regular expression, multiline), kills the whole group with
-SIGKILL: the controller and every SSH connection it holds, at once, with no chance to clean up.
+SIGKILL: the controller and every SSH connection it holds, at once, with no chance to clean
+up; with --kill-also, the processes matching it too (the deploy lock's keeper, detached from
+the run: as when the controller machine itself dies).
 Prints JSON: whether it was killed, after how many seconds, what the probe matched, and the
 run's last lines. Exits 1 when the run ended (or --timeout passed) before the point was
 reached: then the test proved nothing. Python standard library only.
@@ -33,6 +35,11 @@ def main() -> int:
     parser.add_argument("--probe", required=True, help="JSON list: the probe's argv")
     parser.add_argument("--until", required=True, help="regex the probe's output must match")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument(
+        "--kill-also",
+        default="",
+        help="regex: also SIGKILL the processes whose command line matches (a dying controller)",
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -52,6 +59,8 @@ def main() -> int:
             if found:
                 matched = found.group(0)
                 os.killpg(run.pid, signal.SIGKILL)
+                if args.kill_also:
+                    subprocess.run(["pkill", "-KILL", "-f", args.kill_also], check=False)  # noqa: S603,S607 - from the test
                 break
             time.sleep(INTERVAL)
         seconds = round(time.monotonic() - started, 1)
