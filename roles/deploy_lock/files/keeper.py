@@ -5,7 +5,7 @@
         --ssh '["ssh", "-o", "BatchMode=yes", "-l", "deploy", "lb1"]' --ssh-args "-o ..." <<< TOKEN
 
 Runs on the controller, started by the task that took the lock. It finds the ansible-playbook
-process it was started from (its furthest ancestor running ansible-playbook), detaches, and
+process it was started from (see ancestor_running), detaches, and
 then, while that process lives, touches the lock over SSH every third of the TTL, as long as
 the file still holds the run's token (a run whose lock lapsed, a laptop asleep past the TTL,
 gets no second life: it stops renewing). When the process is gone, however it ended, it sets
@@ -26,26 +26,32 @@ import sys
 import time
 
 
+def process(pid: int) -> tuple[int, str]:
+    """The parent and the command line of a process (ppid 0 and "" once it is gone)."""
+    out = subprocess.run(  # noqa: S603 - fixed argv
+        ["ps", "-o", "ppid=", "-o", "command=", "-p", str(pid)],  # noqa: S607 - ps from PATH
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    parent, _, command = out.partition(" ")
+    return (int(parent), command.strip()) if parent.isdigit() else (0, "")
+
+
 def ancestor_running(name: str) -> int:
-    """PID of the furthest ancestor whose command line mentions NAME: the run itself, not the
-    worker process it forked for this task (same command line, gone when the task ends)."""
-    pid, found = os.getppid(), 0
+    """PID of the run that started us: the nearest ancestor running NAME (the program itself or
+    an interpreter's first argument), then up through parents with the same command line, which
+    are the run's main process above the worker it forked for this task (gone when the task
+    ends). A command that merely names NAME in its arguments (a test harness) is not it."""
+    pid = os.getppid()
     while pid > 1:
-        out = subprocess.run(  # noqa: S603 - fixed argv
-            ["ps", "-o", "ppid=", "-o", "command=", "-p", str(pid)],  # noqa: S607 - ps from PATH
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-        if not out:
-            break
-        parent, _, command = out.partition(" ")
-        if name in command:
-            found = pid
-        pid = int(parent)
-    if not found:
-        sys.exit(f"keeper.py: no {name} process among my ancestors")
-    return found
+        parent, command = process(pid)
+        if any(os.path.basename(word) == name for word in command.split()[:2]):
+            while parent > 1 and process(parent)[1] == command:
+                pid, parent = parent, process(parent)[0]
+            return pid
+        pid = parent
+    sys.exit(f"keeper.py: no {name} process among my ancestors")
 
 
 def alive(pid: int) -> bool:
