@@ -43,15 +43,21 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOKS = ROOT / "playbooks"
-# The plays that may run before a bad input is found: the preflight's, and rollback.yml's
-# read-only search for the release.
-# The preflight's plays, and those of facts.yml, which it imports first (read-only too).
+# The plays that may run before a bad input is found: facts.yml's (read-only), the deploy
+# lock's (taken, and let go when the run ends), the preflight's, and rollback.yml's
+# read-only search for the release (its first play of its own).
 CHECK_PLAYS = {
     play["name"]
-    for name in ("facts.yml", "preflight.yml")
+    for name in ("facts.yml", "lock.yml", "preflight.yml")
     for play in yaml.safe_load((PLAYBOOKS / name).read_text())
 }
-CHECK_PLAYS.add(yaml.safe_load((PLAYBOOKS / "rollback.yml").read_text())[1]["name"])
+CHECK_PLAYS.add(
+    next(
+        play["name"]
+        for play in yaml.safe_load((PLAYBOOKS / "rollback.yml").read_text())
+        if "ansible.builtin.import_playbook" not in play
+    )
+)
 # The example production vault, whose password the docs publish.
 EXAMPLE_VAULT = ROOT / "inventories" / "production" / "group_vars" / "all" / "vault.yml"
 EXAMPLE_VAULT_PASSWORD = "example-vault-password"
@@ -308,6 +314,8 @@ def run_case(case: Case, inventory: Path, env: dict[str, str], logs: Path, numbe
         command += ["--vault-password-file", env["BAD_INPUT_EXAMPLE_PASS"]]
     if case.extra_vars:
         command += ["-e", json.dumps(case.extra_vars)]
+    # The cases run at once: each takes a deploy lock of its own.
+    command += ["-e", f"deploy_lock_path=/var/lib/django-skeleton/bad-input-{number:02d}.lock"]
     start = time.monotonic()
     try:
         run = subprocess.run(  # noqa: S603 - our own command line, no shell
