@@ -11,6 +11,11 @@ timeouts fail too. Runs until the stop file exists (or --max-seconds), then writ
 report (sent, failed, duration, rate, statuses, slowest, the first failures; when it started
 and ended in Unix seconds, and why it stopped: "stop-file" or "max-seconds") to --report
 and stdout. Python standard library only.
+
+With --maintenance-dir, the site may be in maintenance: while DIR/maintenance.on exists the
+only right answer is HAProxy's maintenance answer (503 with a Retry-After of whole seconds
+and the maintenance page); while DIR/maintenance.switching exists (the test turning it on or
+off), either answer is right. The report counts maintenance answers.
 """
 
 from __future__ import annotations
@@ -51,8 +56,11 @@ class Client:
         self.context.check_hostname = False
         self.context.verify_mode = ssl.CERT_NONE
 
-    def get(self, path: str) -> tuple[int, str, bytes]:
-        """One GET on a new connection, as a browser without keep-alive: status, Location, body."""
+    def get(self, path: str) -> tuple[int, str, bytes, str]:
+        """One GET on a new connection, as a browser without keep-alive.
+
+        Returns the status, Location, body and Retry-After.
+        """
         conn = http.client.HTTPSConnection(
             self.host, self.port, timeout=TIMEOUT, context=self.context
         )
@@ -60,7 +68,12 @@ class Client:
             conn.request("GET", path, headers={"Connection": "close", "User-Agent": "loadgen"})
             response = conn.getresponse()
             body = response.read()
-            return response.status, response.getheader("Location", ""), body
+            return (
+                response.status,
+                response.getheader("Location", ""),
+                body,
+                response.getheader("Retry-After", ""),
+            )
         finally:
             conn.close()
 
@@ -68,7 +81,7 @@ class Client:
 def find_static_files(client: Client) -> list[str]:
     found: set[str] = set()
     for page in STATIC_PAGES:
-        status, _, body = client.get(page)
+        status, _, body, _ = client.get(page)
         if status != 200:
             raise SystemExit(f"loadgen: {page} answered {status}; is the site up?")
         found.update(STATIC_PATTERN.findall(body.decode("utf-8", "replace")))
@@ -77,9 +90,17 @@ def find_static_files(client: Client) -> list[str]:
     return sorted(found)
 
 
+def is_maintenance_answer(status: int, body: bytes, retry_after: str) -> bool:
+    return status == 503 and retry_after.isdigit() and b"maintenance" in body.lower()
+
+
 class Load:
-    def __init__(self, client: Client, rate: float, targets: list[tuple]) -> None:
+    def __init__(
+        self, client: Client, rate: float, targets: list[tuple], maintenance_dir: Path | None
+    ) -> None:
         self.client = client
+        self.maintenance_dir = maintenance_dir
+        self.maintenance_answers = 0
         self.interval = 1.0 / rate
         self.targets = targets
         self.slots = itertools.count()
@@ -94,19 +115,34 @@ class Load:
         self.started = 0.0
         self.stopped_by = "max-seconds"
 
+    def maintenance(self) -> str:
+        """What the site should answer now: "off", "on", or "either" while it switches."""
+        if self.maintenance_dir is None:
+            return "off"
+        if (self.maintenance_dir / "maintenance.switching").exists():
+            return "either"
+        return "on" if (self.maintenance_dir / "maintenance.on").exists() else "off"
+
     def one(self, slot: int) -> None:
         path, ok_statuses, location = self.targets[slot % len(self.targets)]
+        expected = self.maintenance()
         began = time.monotonic()
+        maintenance = False
         try:
-            status, got_location, _ = self.client.get(path)
-            ok = status in ok_statuses and (location is None or got_location.endswith(location))
+            status, got_location, body, retry_after = self.client.get(path)
+            normal = status in ok_statuses and (location is None or got_location.endswith(location))
+            maintenance = is_maintenance_answer(status, body, retry_after)
+            if self.maintenance() != expected:
+                expected = "either"
+            ok = {"off": normal, "on": maintenance, "either": normal or maintenance}[expected]
             outcome = str(status)
-            detail = f"{status} {got_location}".strip()
+            detail = f"{status} {got_location} (maintenance expected: {expected})".strip()
         except (OSError, http.client.HTTPException) as error:
             ok, outcome, detail = False, type(error).__name__, f"{type(error).__name__}: {error}"
         took = time.monotonic() - began
         with self.lock:
             self.sent += 1
+            self.maintenance_answers += maintenance
             self.statuses[outcome] += 1
             self.per_path[path] += 1
             self.slowest = max(self.slowest, took)
@@ -154,6 +190,7 @@ def main() -> int:
     parser.add_argument("--stop-file", type=Path, required=True)
     parser.add_argument("--report", type=Path, required=True)
     parser.add_argument("--max-seconds", type=float, default=3600.0)
+    parser.add_argument("--maintenance-dir", type=Path, default=None)
     args = parser.parse_args()
 
     args.stop_file.unlink(missing_ok=True)
@@ -161,7 +198,7 @@ def main() -> int:
     static = [(path, range(200, 300), None) for path in find_static_files(client)]
     # Dynamic pages and static files alternate, so each is half of the traffic.
     targets = [item for pair in zip(DYNAMIC, itertools.cycle(static)) for item in pair]
-    load = Load(client, args.rate, targets)
+    load = Load(client, args.rate, targets, args.maintenance_dir)
     started_at = time.time()
     duration = load.run(args.threads, args.stop_file, args.max_seconds)
     report = {
@@ -175,6 +212,7 @@ def main() -> int:
         "target_rate": args.rate,
         "slowest": round(load.slowest, 3),
         "statuses": dict(load.statuses),
+        "maintenance_answers": load.maintenance_answers,
         "per_path": dict(load.per_path),
         "failures": load.failures,
     }

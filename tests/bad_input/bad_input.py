@@ -44,11 +44,12 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOKS = ROOT / "playbooks"
 # The plays that may run before a bad input is found: facts.yml's (read-only), the deploy
-# lock's (taken, and let go when the run ends), the preflight's, and rollback.yml's
-# read-only search for the release (its first play of its own).
+# lock's (taken, and let go when the run ends), the preflight's, maintenance.yml's (its
+# one play checks the request first), and rollback.yml's read-only search for the
+# release (its first play of its own).
 CHECK_PLAYS = {
     play["name"]
-    for name in ("facts.yml", "lock.yml", "preflight.yml")
+    for name in ("facts.yml", "lock.yml", "preflight.yml", "maintenance.yml")
     for play in yaml.safe_load((PLAYBOOKS / name).read_text())
 }
 CHECK_PLAYS.add(
@@ -102,6 +103,18 @@ CASES = [
         "site.yml",
         ("haproxy_balance", "must be one of", "roundrobin"),
         {"haproxy_balance": "fastest"},
+    ),
+    Case(
+        "unknown choice: maintenance is neither on nor off",
+        "maintenance.yml",
+        ("maintenance", "'on' or 'off'", "maybe"),
+        {"maintenance": "maybe"},
+    ),
+    Case(
+        "bad address: haproxy_maintenance_allow names a place, not a range",
+        "site.yml",
+        ("haproxy_maintenance_allow", "CIDR", "office"),
+        {"haproxy_maintenance_allow": ["office"]},
     ),
     Case(
         "unknown choice: celery_loglevel",
