@@ -117,6 +117,12 @@ CASES = [
         {"haproxy_maintenance_allow": ["office"]},
     ),
     Case(
+        "full disk: less free space on the app hosts than app_min_free_mb",
+        "deploy.yml",
+        ("app_min_free_mb", "MB free on", "web1"),
+        {"app_min_free_mb": 1_000_000_000},
+    ),
+    Case(
         "unknown choice: celery_loglevel",
         "deploy.yml",
         ("celery_loglevel", "must be one of", "INFO"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,42 @@ def test_changed_source_is_a_new_release(
     (project / "pkg" / "__init__.py").write_text("VALUE = 2\n")
     second = build(project, cache, monkeypatch, capsys)
     assert second["release"] != first["release"]
+
+
+def test_prune_keeps_the_releases_used_last_and_their_wheelhouses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache, temp = tmp_path / "cache", tmp_path / "tmp"
+    (cache / "sources").mkdir(parents=True)
+    temp.mkdir()
+    monkeypatch.setattr(build_release.tempfile, "gettempdir", lambda: str(temp))
+    old = time.time() - 2 * 86400
+    releases = {}
+    for number, name in enumerate(["oldest", "older", "newer", "newest"]):
+        release = cache / "releases" / name
+        release.mkdir(parents=True)
+        lock = release / "requirements.lock"
+        lock.write_text(f"lock {name}\n")
+        wheel = release / f"{name}-1.0-py3-none-any.whl"
+        wheel.write_text("wheel")
+        sha = build_release.sha256_file(lock)[:12]
+        wheelhouse = cache / f"wheelhouse-{sha}-cp311-x86_64.tar"
+        wheelhouse.write_text("wheels")
+        os.utime(wheelhouse, (old, old))
+        (cache / "sources" / f"{name}.json").write_text(json.dumps({"app_wheel": str(wheel)}))
+        os.utime(release, (old + number, old + number))
+        releases[name] = (release, wheelhouse)
+    clone, fresh_clone = temp / "app-git-killed", temp / "app-git-running"
+    clone.mkdir()
+    fresh_clone.mkdir()
+    os.utime(clone, (old, old))
+
+    # The oldest is in use again (a rollback to it), so the older one goes.
+    build_release.prune(cache, 2, releases["oldest"][0])
+
+    gone = {name for name, (release, _) in releases.items() if not release.exists()}
+    assert gone == {"older", "newer"}
+    assert [name for name, (_, house) in releases.items() if house.exists()] == ["oldest", "newest"]
+    assert sorted(p.stem for p in (cache / "sources").glob("*.json")) == ["newest", "oldest"]
+    assert not clone.exists()
+    assert fresh_clone.exists()

@@ -5,6 +5,10 @@ code always gets the same id), the app wheel, and per target Python version a
 wheelhouse tarball of the locked dependencies. Targets install from these files
 and never need a package index. Fails, naming the cause, when a wheelhouse
 cannot be built for a target's Python version or platform.
+
+The cache keeps the builds of the --keep releases used last (their wheels, and the
+wheelhouses of their lock files); the rest, and temporary clones that a killed build left
+behind, are removed after each build.
 """
 
 from __future__ import annotations
@@ -18,9 +22,12 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
+# Temporary clones of a git source, removed after the build (a killed build's, a day later).
+CLONE_PREFIX = "app-git-"
 PLATFORMS = {
     "x86_64": ["manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64"],
     "aarch64": ["manylinux_2_28_aarch64", "manylinux_2_17_aarch64", "manylinux2014_aarch64"],
@@ -88,13 +95,20 @@ def build_app_wheel(args: argparse.Namespace, out: Path) -> Path:
         return out / wheel.name
     source = Path(args.source).expanduser().resolve()
     if args.source_type == "git":
-        checkout = Path(tempfile.mkdtemp(prefix="app-git-"))
-        run(["git", "clone", "--quiet", args.source, str(checkout)], f"git clone {args.source}")
-        run(
-            ["git", "-C", str(checkout), "checkout", "--quiet", args.git_ref],
-            f"git checkout {args.git_ref}",
-        )
-        source = checkout
+        checkout = Path(tempfile.mkdtemp(prefix=CLONE_PREFIX))
+        try:
+            run(["git", "clone", "--quiet", args.source, str(checkout)], f"git clone {args.source}")
+            run(
+                ["git", "-C", str(checkout), "checkout", "--quiet", args.git_ref],
+                f"git checkout {args.git_ref}",
+            )
+            return wheel_from_directory(checkout, out)
+        finally:
+            shutil.rmtree(checkout, ignore_errors=True)
+    return wheel_from_directory(source, out)
+
+
+def wheel_from_directory(source: Path, out: Path) -> Path:
     if not (source / "pyproject.toml").is_file() and not (source / "setup.py").is_file():
         fail(
             f"app_source_path: {source} has no pyproject.toml or setup.py, so no wheel can be built"
@@ -120,6 +134,40 @@ def build_app_wheel(args: argparse.Namespace, out: Path) -> Path:
         target = out / built[0].name
         shutil.move(str(built[0]), target)
     return target
+
+
+def prune(cache: Path, keep: int, current: Path) -> None:
+    """Keep the builds of the `keep` releases used last, and the wheelhouses of their locks."""
+    os.utime(current)  # used now
+    releases = sorted(
+        (entry for entry in (cache / "releases").iterdir() if entry.is_dir()),
+        key=lambda entry: entry.stat().st_mtime,
+        reverse=True,
+    )
+    kept = {current, *releases[:keep]}
+    for release in releases:
+        if release not in kept:
+            shutil.rmtree(release, ignore_errors=True)
+    locks = {
+        sha256_file(release / "requirements.lock")[:12]
+        for release in kept
+        if (release / "requirements.lock").is_file()
+    }
+    # A build running beside this one may have made a wheelhouse or a partial file just now.
+    settled = time.time() - 3600
+    for path in [*cache.glob("wheelhouse-*.tar"), *cache.glob("wheelhouse-*.tmp")]:
+        if path.name.split("-")[1] not in locks and path.stat().st_mtime < settled:
+            path.unlink(missing_ok=True)
+    for known in (cache / "sources").glob("*.json"):
+        try:
+            wheel = Path(json.loads(known.read_text())["app_wheel"])
+        except (OSError, ValueError, KeyError):
+            wheel = None
+        if wheel is None or not wheel.is_file():
+            known.unlink(missing_ok=True)
+    for clone in Path(tempfile.gettempdir()).glob(CLONE_PREFIX + "*"):
+        if clone.stat().st_mtime < time.time() - 86400:
+            shutil.rmtree(clone, ignore_errors=True)
 
 
 def build_wheelhouse(lock: Path, python: str, machine: str, cache: Path) -> Path:
@@ -169,6 +217,9 @@ def main() -> None:
     )
     parser.add_argument("--cache", required=True, help="build cache directory")
     parser.add_argument("--release", default="", help="release id (default: content hash)")
+    parser.add_argument(
+        "--keep", type=int, default=10, help="releases whose builds the cache keeps (by last use)"
+    )
     args = parser.parse_args()
 
     lock = Path(args.lock).expanduser().resolve()
@@ -212,6 +263,7 @@ def main() -> None:
     for target in sorted(set(args.target)):
         python, _, machine = target.partition("/")
         wheelhouses[target] = str(build_wheelhouse(lock, python, machine, cache))
+    prune(cache, max(args.keep, 1), release_dir)
 
     print(
         json.dumps(
