@@ -261,6 +261,12 @@ CASES = [
     ),
 ]
 
+# And the cases generated from the roles' argument specs (from_specs.py).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import from_specs  # noqa: E402 - after the Case class it builds cases of
+
+CASES += from_specs.cases(Case)
+
 RESULT = re.compile(
     r"^(?:fatal|failed): \[[^\]]+\](?: \(item=.*?\))?(?: => |: FAILED! => )(\{.*\})$"
 )
@@ -420,6 +426,16 @@ def main() -> int:
             for problem in outcome.problems:
                 print(f"       {problem}; see {outcome.log}")
 
+    generated: dict[str, int] = {}
+    for outcome in outcomes:
+        if outcome.case.name.startswith("spec "):
+            role = outcome.case.name.split()[1].rstrip(":")
+            generated[role] = generated.get(role, 0) + 1
+    print(
+        f"generated from the argument specs: {sum(generated.values())} cases "
+        f"({', '.join(f'{role} {count}' for role, count in sorted(generated.items()))}); "
+        f"written by hand: {len(outcomes) - sum(generated.values())}"
+    )
     stopped = sum(not outcome.problems for outcome in outcomes)
     print(f"(logs in {logs}, {time.monotonic() - started:.0f} s in all)")
     print(f"bad input: {len(outcomes)} cases tried, {stopped} stopped before any change")
