@@ -39,6 +39,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The script's own directory is first on sys.path when it runs as a script.
+import from_specs
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -262,9 +264,6 @@ CASES = [
 ]
 
 # And the cases generated from the roles' argument specs (from_specs.py).
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import from_specs  # noqa: E402 - after the Case class it builds cases of
-
 CASES += from_specs.cases(Case)
 
 RESULT = re.compile(
