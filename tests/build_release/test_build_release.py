@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,34 @@ def test_prune_keeps_the_releases_used_last_and_their_wheelhouses(
     assert sorted(p.stem for p in (cache / "sources").glob("*.json")) == ["newest", "oldest"]
     assert not clone.exists()
     assert fresh_clone.exists()
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(directory)): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_build_is_exact_and_leaves_the_project_as_it_was(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    (project / "pkg" / "gone.py").write_text("DELETED = True\n")
+    # What an earlier in-place build leaves: its build/ would ship deleted files again.
+    (project / "build" / "lib" / "pkg").mkdir(parents=True)
+    (project / "build" / "lib" / "pkg" / "stale.py").write_text("STALE = True\n")
+    cache = tmp_path / "cache"
+    before = snapshot(project)
+    first = build(project, cache, monkeypatch, capsys)
+    assert snapshot(project) == before
+    (project / "pkg" / "gone.py").unlink()
+    second = build(project, cache, monkeypatch, capsys)
+
+    def members(built: dict) -> set[str]:
+        with zipfile.ZipFile(built["app_wheel"]) as wheel:
+            return {name for name in wheel.namelist() if name.startswith("pkg/")}
+
+    assert members(first) == {"pkg/__init__.py", "pkg/gone.py"}
+    assert members(second) == {"pkg/__init__.py"}
+    assert second["release"] != first["release"]

@@ -65,9 +65,9 @@ SKIP_DIRS = {".git", ".hg", "__pycache__", "build", "dist", "node_modules", ".to
 SKIP_SUFFIXES = (".pyc", ".egg-info", "_cache")
 
 
-def source_tree_hash(source: Path) -> str:
-    """Hash of every file's path and content under a source directory (skipping caches)."""
-    digest = hashlib.sha256()
+def source_files(source: Path) -> list[Path]:
+    """The project's files under a source directory, sorted: what a release is built from."""
+    found = []
     for directory, dirnames, filenames in os.walk(source):
         dirnames[:] = sorted(
             name
@@ -78,11 +78,16 @@ def source_tree_hash(source: Path) -> str:
         )
         for name in sorted(filenames):
             path = Path(directory, name)
-            if name.endswith(SKIP_SUFFIXES) or not path.is_file():
-                continue
-            digest.update(
-                str(path.relative_to(source)).encode() + b"\0" + path.read_bytes() + b"\0"
-            )
+            if not name.endswith(SKIP_SUFFIXES) and path.is_file():
+                found.append(path.relative_to(source))
+    return found
+
+
+def source_tree_hash(source: Path) -> str:
+    """Hash of every project file's path and content under a source directory."""
+    digest = hashlib.sha256()
+    for path in source_files(source):
+        digest.update(str(path).encode() + b"\0" + (source / path).read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -109,11 +114,18 @@ def build_app_wheel(args: argparse.Namespace, out: Path) -> Path:
 
 
 def wheel_from_directory(source: Path, out: Path) -> Path:
+    """Build the app's wheel from a copy of the project's files (source_files), never in place:
+    a build writes build/ and *.egg-info/ where it runs, and a build/ left in the project
+    would put files deleted since into the wheel."""
     if not (source / "pyproject.toml").is_file() and not (source / "setup.py").is_file():
         fail(
             f"app_source_path: {source} has no pyproject.toml or setup.py, so no wheel can be built"
         )
     with tempfile.TemporaryDirectory() as tmp:
+        copy, wheels = Path(tmp, "source"), Path(tmp, "wheels")
+        for path in source_files(source):
+            (copy / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / path, copy / path)
         run(
             [
                 sys.executable,
@@ -123,12 +135,12 @@ def wheel_from_directory(source: Path, out: Path) -> Path:
                 "--quiet",
                 "--no-deps",
                 "--wheel-dir",
-                tmp,
-                str(source),
+                str(wheels),
+                str(copy),
             ],
             f"building the app wheel from {source}",
         )
-        built = sorted(Path(tmp).glob("*.whl"))
+        built = sorted(wheels.glob("*.whl"))
         if len(built) != 1:
             fail(f"building the app wheel from {source} gave {len(built)} wheels, expected 1")
         target = out / built[0].name
