@@ -94,9 +94,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
 
 app = Celery("shop")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.beat_schedule_filename = os.environ.get(
-    "CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule"
-)
 app.autodiscover_tasks()
 """
 
