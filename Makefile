@@ -114,7 +114,7 @@ $(APP_VENV)/.installed: sample_app/requirements-test.lock
 .PHONY: app-test
 app-test: $(APP_VENV)/.installed venv ## The sample app's tests (pytest, SQLite, eager Celery), the release build's, the collection's filters
 	cd sample_app && $(CURDIR)/$(APP_VENV)/bin/python -m pytest -q
-	$(APP_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/build_release
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/build_release
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/plugins
 
 # sslyze (the TLS check of molecule/resources/verify/security.yml) needs an older

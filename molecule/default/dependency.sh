@@ -25,4 +25,4 @@ done
 
 make -C "$project" .venv-app/.installed
 python3 "$scenario/make_project.py" "$dest/shop" \
-  --django-admin "$project/.venv-app/bin/django-admin" --lock "$project/sample_app/requirements.lock"
+  --django-admin "$project/.venv-app/bin/django-admin"

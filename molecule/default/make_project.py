@@ -1,12 +1,15 @@
 """Create "shop", a Django project that is not sample_app, the way a user would.
 
 `django-admin startproject` and `startapp` make a stock project; then this script adds
-only what docs/your-project.md says a project must provide: settings read from the
-environment, a gunicorn config bound to GUNICORN_BIND, a /readyz that reports
-APP_RELEASE, a Celery app, a pyproject.toml that builds one wheel, and a hashed lock.
-The molecule default scenario deploys it with the collection installed from its tarball.
+what a project of its own has, and nothing for the deployment: settings read from the
+environment, one model (registered in the admin), a page, a Celery app and task, a
+plain unpinned requirements.txt, and a module the scenario deletes (orders/legacy.py).
+No pyproject.toml, no lock, no readiness URL, no gunicorn config, no hashed static
+names, none of the HTTPS settings `check --deploy` asks for: the collection's
+variables must be enough (docs/your-project.md). The molecule default scenario deploys
+it with the collection installed from its tarball.
 
-    python make_project.py DEST --django-admin PATH --lock FILE
+    python make_project.py DEST --django-admin PATH
 """
 
 from __future__ import annotations
@@ -18,22 +21,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-PYPROJECT = """\
-[build-system]
-requires = ["setuptools>=70", "wheel"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "shop"
-version = "0.1.0"
-requires-python = ">=3.11"
-dependencies = ["Django>=5.2,<6", "gunicorn", "celery", "psycopg[binary]"]
-
-[tool.setuptools.packages.find]
-include = ["shop*", "orders*"]
-
-[tool.setuptools.package-data]
-"*" = ["templates/**/*", "static/**/*"]
+REQUIREMENTS = """\
+Django>=5.2,<6
+celery
+gunicorn
+psycopg[binary]
 """
 
 # Appended to the stock settings.py: later assignments win.
@@ -66,20 +58,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = os.environ["DJANGO_STATIC_ROOT"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = os.environ["DJANGO_MEDIA_ROOT"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
-}
 
-# TLS ends at HAProxy; nginx passes the scheme.
+# TLS ends at the proxy, which passes the scheme.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = True
-SECURE_REDIRECT_EXEMPT = [r"^readyz/?$"]
-SECURE_HSTS_SECONDS = 31536000
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
 
 CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"]
 CELERY_TASK_ACKS_LATE = True
@@ -103,14 +84,6 @@ from .celery import app as celery_app
 __all__ = ["celery_app"]
 """
 
-GUNICORN_CONF = """\
-import os
-
-bind = [os.environ["GUNICORN_BIND"]]
-workers = 2
-graceful_timeout = 30
-"""
-
 URLS = """\
 from django.contrib import admin
 from django.urls import path
@@ -119,7 +92,6 @@ from orders import views
 
 urlpatterns = [
     path("", views.home),
-    path("readyz", views.readyz),
     path("orders/", views.orders),
     path("admin/", admin.site.urls),
 ]
@@ -149,7 +121,6 @@ VIEWS = """\
 import json
 import os
 
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -161,16 +132,6 @@ from .tasks import create_order
 def home(request):
     context = {"orders": Order.objects.count(), "release": os.environ["APP_RELEASE"]}
     return render(request, "orders/home.html", context)
-
-
-def readyz(request):
-    try:
-        connection.ensure_connection()
-        ok = True
-    except Exception:
-        ok = False
-    body = {"status": "ok" if ok else "fail", "release": os.environ["APP_RELEASE"]}
-    return JsonResponse(body, status=200 if ok else 503)
 
 
 @csrf_exempt
@@ -188,6 +149,17 @@ TEMPLATE = """\
 """
 
 CSS = "h1 { color: teal; }\n"
+
+ADMIN = """\
+from django.contrib import admin
+
+from .models import Order
+
+admin.site.register(Order)
+"""
+
+# Deleted by the scenario's verify: it must then be gone from the hosts.
+LEGACY = "def old_report():\n    return []\n"
 
 # Enough to import the settings on the controller for makemigrations.
 MAKEMIGRATIONS_ENV = {
@@ -215,9 +187,6 @@ def main() -> int:
     parser.add_argument(
         "--django-admin", required=True, help="django-admin of a virtualenv with Django and Celery"
     )
-    parser.add_argument(
-        "--lock", required=True, type=Path, help="hashed lock: Django, gunicorn, celery, psycopg"
-    )
     args = parser.parse_args()
 
     shutil.rmtree(args.dest, ignore_errors=True)
@@ -227,16 +196,16 @@ def main() -> int:
     subprocess.run([args.django_admin, "startproject", "shop", "."], **run)  # noqa: S603 - see above
     subprocess.run([args.django_admin, "startapp", "orders"], **run)  # noqa: S603 - see above
 
-    write(args.dest / "pyproject.toml", PYPROJECT)
-    shutil.copyfile(args.lock, args.dest / "requirements.lock")
+    write(args.dest / "requirements.txt", REQUIREMENTS)
     write(args.dest / "shop" / "settings.py", SETTINGS, append=True)
     write(args.dest / "shop" / "celery.py", CELERY)
     write(args.dest / "shop" / "__init__.py", INIT)
-    write(args.dest / "shop" / "gunicorn_conf.py", GUNICORN_CONF)
     write(args.dest / "shop" / "urls.py", URLS)
     write(args.dest / "orders" / "models.py", MODELS)
     write(args.dest / "orders" / "tasks.py", TASKS)
     write(args.dest / "orders" / "views.py", VIEWS)
+    write(args.dest / "orders" / "admin.py", ADMIN)
+    write(args.dest / "orders" / "legacy.py", LEGACY)
     write(args.dest / "orders" / "templates" / "orders" / "home.html", TEMPLATE)
     write(args.dest / "orders" / "static" / "orders" / "shop.css", CSS)
 

@@ -46,6 +46,8 @@ import from_specs
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+# Projects that cannot be deployed (app_source_path).
+PROJECTS = Path(__file__).resolve().parent / "projects"
 PLAYBOOKS = ROOT / "playbooks"
 # The plays that may run before a bad input is found: facts.yml's (read-only), the deploy
 # lock's (taken, and let go when the run ends), the preflight's, maintenance.yml's (its
@@ -105,6 +107,24 @@ CASES = [
         "deploy.yml",
         ("app_min_free_mb", "MB free on", "web1"),
         {"app_min_free_mb": 1_000_000_000},
+    ),
+    Case(
+        "project without packaging whose settings module is not there",
+        "deploy.yml",
+        ("app_settings_module", "no pyproject.toml or setup.py", "nosuch.settings"),
+        {
+            "app_source_path": str(PROJECTS / "no_settings"),
+            "app_settings_module": "nosuch.settings",
+        },
+    ),
+    Case(
+        "requirements.txt that does not resolve",
+        "site.yml",
+        ("app_requirements", "resolving", "django-skeleton-stack-no-such-package"),
+        {
+            "app_source_path": str(PROJECTS / "unresolvable"),
+            "app_settings_module": "proj.settings",
+        },
     ),
     Case(
         "unknown choice: celery_loglevel",

@@ -1,10 +1,13 @@
-"""roles/app/files/build_release.py: a directory source already built is not built again."""
+"""roles/app/files/build_release.py: exact builds, a cache that never maps a tree to another
+tree's release, projects without packaging, and plain requirements resolved into a lock."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
 import os
+import re
+import subprocess
 import sys
 import time
 import zipfile
@@ -52,7 +55,7 @@ def test_tree_hash_changes_with_any_source_file(project: Path) -> None:
 
 def build(project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> dict:
     argv = ["build_release.py", "--source-type", "path", "--source", str(project)]
-    argv += ["--lock", str(project / "requirements.lock"), "--cache", str(cache)]
+    argv += ["--requirements", str(project / "requirements.lock"), "--cache", str(cache)]
     monkeypatch.setattr(sys, "argv", argv)
     build_release.main()
     return json.loads(capsys.readouterr().out)
@@ -149,3 +152,41 @@ def test_build_is_exact_and_leaves_the_project_as_it_was(
     assert members(first) == {"pkg/__init__.py", "pkg/gone.py"}
     assert members(second) == {"pkg/__init__.py"}
     assert second["release"] != first["release"]
+
+
+def test_project_without_packaging_ships_as_it_is(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    (project / "pyproject.toml").unlink()
+    (project / "manage.py").write_text("print('manage')\n")
+    (project / "templates").mkdir()
+    (project / "templates" / "base.html").write_text("<p>base</p>")
+    built = build(project, tmp_path / "cache", monkeypatch, capsys)
+    target = tmp_path / "lib"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index"]
+    # The same install app-run's release gets (release.yml): the project at lib/'s root.
+    subprocess.run([*pip, f"--target={target}", built["app_wheel"]], check=True)  # noqa: S603 - test
+    for name in ["manage.py", "pkg/__init__.py", "templates/base.html", "requirements.lock"]:
+        assert (target / name).read_bytes() == (project / name).read_bytes()
+
+
+def test_plain_requirements_are_resolved_into_a_hashed_lock_the_release_keeps(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    (project / "requirements.lock").write_text("six\n")  # unpinned, no hashes
+    built = build(project, tmp_path / "cache", monkeypatch, capsys)
+    lock = Path(built["lock"]).read_text()
+    assert re.search(r"^six==[0-9.]+ \\$", lock, re.MULTILINE), lock
+    assert "--hash=sha256:" in lock
+    assert (project / "requirements.lock").read_text() == "six\n"
+
+
+def test_requirements_that_do_not_resolve_stop_the_build_naming_them(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    (project / "requirements.lock").write_text("django-skeleton-stack-no-such-package==1.0\n")
+    with pytest.raises(SystemExit):
+        build(project, tmp_path / "cache", monkeypatch, capsys)
+    message = json.loads(capsys.readouterr().out)["msg"]
+    assert "app_requirements: resolving" in message
+    assert "django-skeleton-stack-no-such-package" in message

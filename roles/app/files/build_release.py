@@ -6,6 +6,11 @@ wheelhouse tarball of the locked dependencies. Targets install from these files
 and never need a package index. Fails, naming the cause, when a wheelhouse
 cannot be built for a target's Python version or platform.
 
+A project needs no packaging of its own: one without pyproject.toml or setup.py ships
+as it is (its files at the root of a wheel, so the release's lib/ is the project
+directory), and a requirements file without hashes is resolved with uv into a hashed
+lock for every target Python, which the release keeps.
+
 The cache keeps the builds of the --keep releases used last (their wheels, and the
 wheelhouses of their lock files); the rest, and temporary clones that a killed build left
 behind, are removed after each build.
@@ -14,9 +19,12 @@ behind, are removed after each build.
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
+import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -107,20 +115,18 @@ def build_app_wheel(args: argparse.Namespace, out: Path) -> Path:
                 ["git", "-C", str(checkout), "checkout", "--quiet", args.git_ref],
                 f"git checkout {args.git_ref}",
             )
-            return wheel_from_directory(checkout, out)
+            return wheel_from_directory(checkout, out, args.name)
         finally:
             shutil.rmtree(checkout, ignore_errors=True)
-    return wheel_from_directory(source, out)
+    return wheel_from_directory(source, out, args.name)
 
 
-def wheel_from_directory(source: Path, out: Path) -> Path:
+def wheel_from_directory(source: Path, out: Path, name: str) -> Path:
     """Build the app's wheel from a copy of the project's files (source_files), never in place:
     a build writes build/ and *.egg-info/ where it runs, and a build/ left in the project
     would put files deleted since into the wheel."""
     if not (source / "pyproject.toml").is_file() and not (source / "setup.py").is_file():
-        fail(
-            f"app_source_path: {source} has no pyproject.toml or setup.py, so no wheel can be built"
-        )
+        return wheel_of_plain_project(source, out, name)
     with tempfile.TemporaryDirectory() as tmp:
         copy, wheels = Path(tmp, "source"), Path(tmp, "wheels")
         for path in source_files(source):
@@ -146,6 +152,53 @@ def wheel_from_directory(source: Path, out: Path) -> Path:
         target = out / built[0].name
         shutil.move(str(built[0]), target)
     return target
+
+
+def wheel_of_plain_project(source: Path, out: Path, name: str) -> Path:
+    """A wheel whose root is the project directory (manage.py, its packages, templates):
+    installed with --target it gives the release a lib/ laid out like the checkout, so
+    settings that find files from BASE_DIR work unchanged. Written by hand (the format is
+    a zip with three metadata files) because there is nothing to build: no packaging."""
+    dist = re.sub(r"[^A-Za-z0-9.]+", "_", name)
+    info = f"{dist}-0.dist-info"
+    wheel = out / f"{dist}-0-py3-none-any.whl"
+    records = []
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+
+        def add(arcname: str, data: bytes) -> None:
+            archive.writestr(arcname, data)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+            records.append(f"{arcname},sha256={digest.decode()},{len(data)}")
+
+        for path in source_files(source):
+            add(path.as_posix(), (source / path).read_bytes())
+        add(f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0\n".encode())
+        add(
+            f"{info}/WHEEL",
+            b"Wheel-Version: 1.0\nGenerator: django_skeleton.stack\n"
+            b"Root-Is-Purelib: true\nTag: py3-none-any\n",
+        )
+        archive.writestr(f"{info}/RECORD", "\n".join([*records, f"{info}/RECORD,,", ""]))
+    return wheel
+
+
+def resolved_lock(requirements: Path, pythons: list[str], out: Path) -> Path:
+    """The hashed lock of a requirements file: the file itself when it has hashes, else
+    uv's universal resolution of it (one lock valid on every target Python)."""
+    if "--hash=" in requirements.read_text():
+        return requirements
+    lowest = min(pythons, key=lambda v: tuple(int(p) for p in v.split("."))) if pythons else ""
+    lock = out / "requirements.lock"
+    cmd = [sys.executable, "-m", "uv", "pip", "compile", "--quiet", "--universal"]
+    cmd += ["--generate-hashes", "--no-header", "--no-annotate", "--output-file", str(lock)]
+    cmd += ["--python-version", lowest] if lowest else []
+    if importlib.util.find_spec("uv") is None:
+        fail(
+            f"app_requirements: {requirements} has no hashes, and resolving it needs uv on the "
+            f"controller (pip install uv, in the Python that runs Ansible: {sys.executable})"
+        )
+    run([*cmd, str(requirements)], f"app_requirements: resolving {requirements} with uv")
+    return lock
 
 
 def prune(cache: Path, keep: int, current: Path) -> None:
@@ -223,7 +276,10 @@ def main() -> None:
     parser.add_argument("--source-type", choices=["path", "git", "wheel"], required=True)
     parser.add_argument("--source", required=True, help="directory, git URL or wheel file")
     parser.add_argument("--git-ref", default="HEAD")
-    parser.add_argument("--lock", required=True, help="hashed requirements lock file")
+    parser.add_argument(
+        "--requirements", required=True, help="hashed lock, or requirements file to resolve"
+    )
+    parser.add_argument("--name", default="app", help="wheel name of a project without packaging")
     parser.add_argument(
         "--target", action="append", default=[], help="PYTHON_VERSION/MACHINE, e.g. 3.11/x86_64"
     )
@@ -234,20 +290,23 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    lock = Path(args.lock).expanduser().resolve()
-    if not lock.is_file():
-        fail(f"app_requirements_lock: {lock} does not exist")
-    if "--hash=" not in lock.read_text():
-        fail(f"app_requirements_lock: {lock} has no hashes (lock it with --generate-hashes)")
+    requirements = Path(args.requirements).expanduser().resolve()
+    if not requirements.is_file():
+        fail(f"app_requirements: {requirements} does not exist")
     cache = Path(args.cache).expanduser()
     cache.mkdir(parents=True, exist_ok=True)
+    # Removed when the build ends, or at exit when it fails.
+    resolved = tempfile.TemporaryDirectory()
+    pythons = sorted({target.partition("/")[0] for target in args.target})
+    lock = resolved_lock(requirements, pythons, Path(resolved.name))
 
     # A directory source that is the same, file for file, as an earlier build's is not
     # built again: deploying the live release again stays cheap.
     known = None
     if args.source_type == "path":
         tree = source_tree_hash(Path(args.source).expanduser().resolve())
-        known = cache / "sources" / f"{tree}-{sha256_file(lock)[:12]}-{args.release or 'auto'}.json"
+        key = f"{tree}-{sha256_file(lock)[:12]}-{args.release or 'auto'}-{args.name}"
+        known = cache / "sources" / f"{key}.json"
     if known and known.is_file() and Path(json.loads(known.read_text())["app_wheel"]).is_file():
         built = json.loads(known.read_text())
         release, app_wheel = built["release"], Path(built["app_wheel"])
@@ -270,6 +329,8 @@ def main() -> None:
             partial.write_text(json.dumps({"release": release, "app_wheel": str(app_wheel)}))
             partial.rename(known)
     shutil.copy2(lock, release_dir / "requirements.lock")
+    lock = release_dir / "requirements.lock"
+    resolved.cleanup()
 
     wheelhouses = {}
     for target in sorted(set(args.target)):

@@ -1,0 +1,2 @@
+#!/usr/bin/env python
+"""A project directory whose settings module is not there."""
