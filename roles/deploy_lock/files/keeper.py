@@ -2,7 +2,7 @@
 """Keep a run's deploy lock alive while the run lives, then let it lapse (roles/deploy_lock).
 
     keeper.py --lock /var/lib/django-skeleton/deploy.lock --ttl 60 \
-        --ssh '["ssh", "-o", "BatchMode=yes", "-l", "deploy", "lb1"]' --ssh-args "-o ..." <<< TOKEN
+        --ssh '["ssh", "-o", "BatchMode=yes", "-l", "deploy", "lb1"]' <<< TOKEN
 
 Runs on the controller, started by the task that took the lock. It finds the ansible-playbook
 process it was started from (see ancestor_running), detaches, and
@@ -90,11 +90,9 @@ def main() -> int:
     parser.add_argument(
         "--ssh", required=True, help="JSON list: ssh and its options, ending with the host"
     )
-    parser.add_argument("--ssh-args", default="")
     parser.add_argument("--watch", default="ansible-playbook")
     args = parser.parse_args()
     ssh = json.loads(args.ssh)
-    ssh = ssh[:-1] + shlex.split(args.ssh_args) + ssh[-1:]
     token = sys.stdin.readline().strip()
     watched = ancestor_running(args.watch)
     detach()
