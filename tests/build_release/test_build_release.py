@@ -39,7 +39,10 @@ def project(tmp_path: Path) -> Path:
 
 def test_tree_hash_ignores_caches_and_build_output(project: Path) -> None:
     before = build_release.source_tree_hash(project)
-    for junk in ["pkg/__pycache__/x.pyc", "build/lib/x.py", "pkg.egg-info/PKG-INFO", ".venv/x"]:
+    junk_files = ["pkg/__pycache__/x.pyc", "build/lib/x.py", "pkg.egg-info/PKG-INFO", ".venv/x"]
+    # Local secrets, editor settings and a local database never ship.
+    junk_files += [".env", ".idea/workspace.xml", "db.sqlite3", "pkg/.DS_Store"]
+    for junk in junk_files:
         (project / junk).parent.mkdir(parents=True, exist_ok=True)
         (project / junk).write_text("junk")
     (project / ".ruff_cache").mkdir()

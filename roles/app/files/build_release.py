@@ -68,9 +68,11 @@ def wheel_content_hash(wheel: Path) -> str:
     return digest.hexdigest()
 
 
-# Not part of a project's source: caches, build output, virtualenvs, version control.
-SKIP_DIRS = {".git", ".hg", "__pycache__", "build", "dist", "node_modules", ".tox", ".nox"}
-SKIP_SUFFIXES = (".pyc", ".egg-info", "_cache")
+# Not part of a project's source: caches, build output, virtualenvs, version control, and
+# what lives beside the code in a checkout without being code: hidden files and directories
+# (.env with local secrets, .git, .venv, editor settings) and local SQLite databases.
+SKIP_DIRS = {"__pycache__", "build", "dist", "node_modules"}
+SKIP_SUFFIXES = (".pyc", ".egg-info", "_cache", ".sqlite3")
 
 
 def source_files(source: Path) -> list[Path]:
@@ -82,11 +84,11 @@ def source_files(source: Path) -> list[Path]:
             for name in dirnames
             if name not in SKIP_DIRS
             and not name.endswith(SKIP_SUFFIXES)
-            and not name.startswith(".venv")
+            and not name.startswith(".")
         )
         for name in sorted(filenames):
             path = Path(directory, name)
-            if not name.endswith(SKIP_SUFFIXES) and path.is_file():
+            if not name.endswith(SKIP_SUFFIXES) and not name.startswith(".") and path.is_file():
                 found.append(path.relative_to(source))
     return found
 
