@@ -127,6 +127,24 @@ CASES = [
         },
     ),
     Case(
+        "no settings module: app_settings_module null (it has no default)",
+        "deploy.yml",
+        ("app_settings_module", "a dotted module name", "got ''"),
+        {"app_settings_module": None},
+    ),
+    Case(
+        "disagreement: nginx_app_socket is not the app role's socket",
+        "site.yml",
+        ("nginx_app_socket", "/run/elsewhere/", "the app role's is '/run/app/gunicorn.sock'"),
+        {"nginx_app_socket": "/run/elsewhere/gunicorn.sock"},
+    ),
+    Case(
+        "disagreement: celery_program_prefix is not the app role's name",
+        "deploy.yml",
+        ("celery_program_prefix", "'other'", "the app role's is 'app'"),
+        {"celery_program_prefix": "other"},
+    ),
+    Case(
         "unknown choice: celery_loglevel",
         "deploy.yml",
         ("celery_loglevel", "must be one of", "INFO"),
