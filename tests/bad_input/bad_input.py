@@ -157,10 +157,31 @@ CASES = [
         {"app_source_type": "svn"},
     ),
     Case(
-        "missing secret: postgresql_db_password names a vault variable that is not there",
+        "missing secret: a database password names a vault variable that is not there",
         "site.yml",
-        ("postgresql_db_password", "A non-empty value is expected"),
-        {"postgresql_db_password": "{{ vault_bad_input_not_in_the_vault }}"},
+        ("postgresql_databases[0].password", "A non-empty value is expected"),
+        {
+            "postgresql_databases": [
+                {"name": "app", "user": "app", "password": "{{ vault_bad_input_not_in_the_vault }}"}
+            ]
+        },
+    ),
+    Case(
+        "renamed: postgresql_db_name, from before postgresql_databases",
+        "site.yml",
+        ("postgresql_db_name", "replaced by postgresql_databases"),
+        {"postgresql_db_name": "app"},
+    ),
+    Case(
+        "duplicate: two apps' databases with the same name",
+        "site.yml",
+        ("postgresql_databases", "no name or user twice", "['app', 'app']"),
+        {
+            "postgresql_databases": [
+                {"name": "app", "user": "app", "password": "one-password"},
+                {"name": "app", "user": "shop", "password": "another-password"},
+            ]
+        },
     ),
     Case(
         "empty secret: DJANGO_SECRET_KEY in app_secret_environment",
@@ -171,7 +192,7 @@ CASES = [
     Case(
         "published secret: the sandbox's, in an inventory that is not throwaway",
         "site.yml",
-        ("postgresql_db_password", "a published example value", "make your own"),
+        ("postgresql_databases[0].password", "a published example value", "make your own"),
         {"preflight_published_secrets": False},
     ),
     Case(
