@@ -167,6 +167,23 @@ CASES = [
         },
     ),
     Case(
+        "duplicate: two apps' RabbitMQ vhosts with the same user",
+        "site.yml",
+        ("rabbitmq_vhosts", "user twice", "['app', 'app']"),
+        {
+            "rabbitmq_vhosts": [
+                {"name": "app", "user": "app", "password": "one-password"},
+                {"name": "shop", "user": "app", "password": "another-password"},
+            ]
+        },
+    ),
+    Case(
+        "renamed: rabbitmq_app_password, from before rabbitmq_vhosts",
+        "site.yml",
+        ("rabbitmq_app_password", "replaced by rabbitmq_vhosts"),
+        {"rabbitmq_app_password": "a-password"},
+    ),
+    Case(
         "renamed: postgresql_db_name, from before postgresql_databases",
         "site.yml",
         ("postgresql_db_name", "replaced by postgresql_databases"),
