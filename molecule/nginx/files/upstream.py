@@ -1,6 +1,6 @@
 """A stand-in for gunicorn: answers on a unix socket with what it was sent.
 
-Each answer is JSON: the request's Host, X-Forwarded-* headers, the body size read, and
+Each answer is JSON: the app's name (the second argument, default "upstream"), the request's Host, X-Forwarded-* headers, the body size read, and
 how many requests this connection has carried (more than one: nginx kept it alive).
 It also sets X-Frame-Options, which nginx must replace with its own.
 """
@@ -30,7 +30,7 @@ class Handler(BaseHTTPRequestHandler):
         self.connection_requests += 1
         body = json.dumps(
             {
-                "app": "upstream",
+                "app": self.server.app_name,
                 "path": self.path,
                 "host": self.headers.get("Host"),
                 "x_forwarded_for": self.headers.get("X-Forwarded-For"),
@@ -55,12 +55,13 @@ class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
 
-def main(path):
+def main(path, app_name="upstream"):
     if os.path.exists(path):
         os.unlink(path)
     with Server(path, Handler) as server:
+        server.app_name = app_name
         server.serve_forever()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])
