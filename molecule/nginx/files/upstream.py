@@ -1,7 +1,8 @@
 """A stand-in for gunicorn: answers on a unix socket with what it was sent.
 
-Each answer is JSON: the app's name (the second argument, default "upstream"), the request's Host, X-Forwarded-* headers, the body size read, and
-how many requests this connection has carried (more than one: nginx kept it alive).
+Each answer is JSON: the app's name (the second argument, default "upstream"), the
+request's Host, X-Forwarded-* headers, the body size read, and how many requests this
+connection has carried (more than one: nginx kept it alive).
 It also sets X-Frame-Options, which nginx must replace with its own.
 """
 
