@@ -2,8 +2,10 @@
 """A stand-in web host for the haproxy scenario, on Debian's python3 alone.
 
 Like the Django app it answers only requests for the site's names (SITES, comma
-separated; others get 400, as ALLOWED_HOSTS does): /readyz with 200, and any other
-path with JSON naming this host and echoing the forwarding headers it received.
+separated; others get 400, as ALLOWED_HOSTS does): /readyz with 200 (503 for a host
+name listed in UNREADY, a file of names, one per line: that app is not ready here),
+and any other path with JSON naming this host and echoing the Host and forwarding
+headers it received.
 """
 
 import json
@@ -12,7 +14,16 @@ import socket
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SITES = os.environ["SITES"].split(",")
+UNREADY = "/etc/molecule-backend/unready"
 HOSTNAME = socket.gethostname()
+
+
+def unready() -> list[str]:
+    try:
+        with open(UNREADY, encoding="utf-8") as names:
+            return names.read().split()
+    except FileNotFoundError:
+        return []
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -23,13 +34,15 @@ class Handler(BaseHTTPRequestHandler):
         if host not in SITES:
             self.reply(400, {"error": f"host {host!r} is not one of {SITES}"})
         elif self.path == "/readyz":
-            self.reply(200, {"ready": True})
+            ready = host not in unready()
+            self.reply(200 if ready else 503, {"ready": ready})
         else:
             self.reply(
                 200,
                 {
                     "served_by": HOSTNAME,
                     "peer": self.client_address[0],
+                    "host": host,
                     "path": self.path,
                     "x_forwarded_for": self.headers.get_all("X-Forwarded-For") or [],
                     "x_forwarded_proto": self.headers.get_all("X-Forwarded-Proto") or [],
