@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Steady HTTPS traffic through HAProxy while the stack scenario deploys, for side_effect.yml.
+"""Steady HTTPS traffic through HAProxy while a scenario deploys (stack, default).
 
     loadgen.py --base-url https://127.0.0.1:18443 --rate 10 --stop-file STOP --report REPORT
 
@@ -11,6 +11,10 @@ timeouts fail too. Runs until the stop file exists (or --max-seconds), then writ
 report (sent, failed, duration, rate, statuses, slowest, the first failures; when it started
 and ended in Unix seconds, and why it stopped: "stop-file" or "max-seconds") to --report
 and stdout. Python standard library only.
+
+With --path (repeated), only those pages are asked for, each expecting a 2xx: the load on
+an app other than the sample app. With --host-header, requests carry that Host (the app
+HAProxy picks by name), whatever address --base-url connects to.
 
 With --maintenance-dir, the site may be in maintenance: while DIR/maintenance.on exists the
 only right answer is HAProxy's maintenance answer (503 with a Retry-After of whole seconds
@@ -48,10 +52,13 @@ MAX_FAILURES_KEPT = 20
 
 
 class Client:
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, host_header: str | None = None) -> None:
         parts = urlsplit(base_url)
         self.host = parts.hostname or "127.0.0.1"
         self.port = parts.port or 443
+        self.headers = {"Connection": "close", "User-Agent": "loadgen"}
+        if host_header:
+            self.headers["Host"] = host_header
         self.context = ssl.create_default_context()
         self.context.check_hostname = False
         self.context.verify_mode = ssl.CERT_NONE
@@ -65,7 +72,7 @@ class Client:
             self.host, self.port, timeout=TIMEOUT, context=self.context
         )
         try:
-            conn.request("GET", path, headers={"Connection": "close", "User-Agent": "loadgen"})
+            conn.request("GET", path, headers=self.headers)
             response = conn.getresponse()
             body = response.read()
             return (
@@ -191,13 +198,20 @@ def main() -> int:
     parser.add_argument("--report", type=Path, required=True)
     parser.add_argument("--max-seconds", type=float, default=3600.0)
     parser.add_argument("--maintenance-dir", type=Path, default=None)
+    parser.add_argument("--host-header", default=None, help="the Host header to send")
+    parser.add_argument(
+        "--path", action="append", default=[], help="a page to ask for (2xx); repeat"
+    )
     args = parser.parse_args()
 
     args.stop_file.unlink(missing_ok=True)
-    client = Client(args.base_url)
-    static = [(path, range(200, 300), None) for path in find_static_files(client)]
-    # Dynamic pages and static files alternate, so each is half of the traffic.
-    targets = [item for pair in zip(DYNAMIC, itertools.cycle(static)) for item in pair]
+    client = Client(args.base_url, args.host_header)
+    if args.path:
+        targets = [(path, range(200, 300), None) for path in args.path]
+    else:
+        static = [(path, range(200, 300), None) for path in find_static_files(client)]
+        # Dynamic pages and static files alternate, so each is half of the traffic.
+        targets = [item for pair in zip(DYNAMIC, itertools.cycle(static)) for item in pair]
     load = Load(client, args.rate, targets, args.maintenance_dir)
     started_at = time.time()
     duration = load.run(args.threads, args.stop_file, args.max_seconds)

@@ -87,6 +87,9 @@ class Case:
     key_value: dict = field(default_factory=dict)
     # The run must pass instead (rc 0, nothing changed): a form of input that is right.
     accepted: bool = False
+    # Run on a copy of the inventory (a directory) holding these apps' files,
+    # apps/<name>.yml: {name: variables} (site_app picks one).
+    app_files: dict = field(default_factory=dict)
 
 
 CASES = [
@@ -198,6 +201,54 @@ CASES = [
                 {"name": "app", "user": "app", "password": "one-password"},
                 {"name": "app", "user": "shop", "password": "another-password"},
             ]
+        },
+    ),
+    Case(
+        "renamed: haproxy_server_names, from before haproxy_apps",
+        "site.yml",
+        ("haproxy_server_names", "replaced by haproxy_apps"),
+        {"haproxy_server_names": ["www.example.com"]},
+    ),
+    Case(
+        "duplicate: a host name in two apps of haproxy_apps",
+        "site.yml",
+        ("haproxy_apps", "that no other app lists", "['localhost']"),
+        {
+            "haproxy_apps": [
+                {"name": "app", "server_names": ["localhost", "127.0.0.1"]},
+                {"name": "shop", "server_names": ["localhost"]},
+            ]
+        },
+    ),
+    Case(
+        "no backend: the app deployed has no entry in haproxy_apps",
+        "deploy.yml",
+        ("haproxy_apps", "no entry named renamed", "add {name: renamed"),
+        {"app_name": "renamed"},
+    ),
+    Case(
+        "unknown app: site_app names no file of the inventory's apps/",
+        "deploy.yml",
+        ("site_app", "apps/<name>.yml", "got 'nosuch'"),
+        {"site_app": "nosuch"},
+    ),
+    Case(
+        "duplicate: an app's file naming it like another app",
+        "deploy.yml",
+        ("apps/shop.yml sets app_name to 'app'", "named after the app"),
+        {"site_app": "shop"},
+        app_files={"shop": {"app_name": "app", "app_settings_module": "shop.settings"}},
+    ),
+    Case(
+        "duplicate: an app's file giving it another app's socket",
+        "deploy.yml",
+        ("app_gunicorn_socket", "in /run/shop/", "/run/app/gunicorn.sock"),
+        {"site_app": "shop"},
+        app_files={
+            "shop": {
+                "app_settings_module": "shop.settings",
+                "app_gunicorn_socket": "/run/app/gunicorn.sock",
+            }
         },
     ),
     Case(
@@ -332,20 +383,29 @@ def _without_group(data: object, group: str) -> bool:
     return True
 
 
-def inventory_without(inventory: Path, group: str) -> Path:
-    """A copy of the inventory beside it (so relative paths still resolve), `group` emptied."""
+def inventory_copy(inventory: Path, group: str | None, app_files: dict) -> Path:
+    """A copy of the inventory beside it (so relative paths still resolve), `group` emptied
+    and `app_files` written to its apps/ directory."""
+    prefix = f".bad-input-{group or 'apps'}-"
     if inventory.is_dir():
-        copy = Path(tempfile.mkdtemp(prefix=f".bad-input-{group}-", dir=inventory.parent))
+        copy = Path(tempfile.mkdtemp(prefix=prefix, dir=inventory.parent))
         shutil.copytree(inventory, copy, symlinks=True, dirs_exist_ok=True)
         sources = [p for p in copy.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file()]
+    elif app_files:
+        raise SystemExit(f"apps' files need an inventory directory, not {inventory}")
     else:
         handle, name = tempfile.mkstemp(
-            prefix=f".bad-input-{group}-", suffix=inventory.suffix, dir=inventory.parent
+            prefix=prefix, suffix=inventory.suffix, dir=inventory.parent
         )
         os.close(handle)
         copy = Path(name)
         shutil.copyfile(inventory, copy)
         sources = [copy]
+    for app, variables in app_files.items():
+        (copy / "apps").mkdir(exist_ok=True)
+        (copy / "apps" / f"{app}.yml").write_text(yaml.safe_dump(variables, sort_keys=False))
+    if group is None:
+        return copy
     for source in sources:
         data = yaml.safe_load(source.read_text())
         if _without_group(data, group):
@@ -372,7 +432,8 @@ class Outcome:
 
 
 def run_case(case: Case, inventory: Path, env: dict[str, str], logs: Path, number: int) -> Outcome:
-    inv = inventory_without(inventory, case.empty_group) if case.empty_group else inventory
+    copied = bool(case.empty_group or case.app_files)
+    inv = inventory_copy(inventory, case.empty_group, case.app_files) if copied else inventory
     command = [
         env["BAD_INPUT_ANSIBLE_PLAYBOOK"],
         "-i",
@@ -395,7 +456,7 @@ def run_case(case: Case, inventory: Path, env: dict[str, str], logs: Path, numbe
             command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
         )
     finally:
-        if case.empty_group:
+        if copied:
             remove(inv)
     seconds = time.monotonic() - start
     output = run.stdout + run.stderr
