@@ -212,7 +212,7 @@ CASES = [
     Case(
         "duplicate: a host name in two apps of haproxy_apps",
         "site.yml",
-        ("haproxy_apps", "that no other app lists", "['localhost']"),
+        ("haproxy_apps", "belongs to one app only", "['localhost'] are in two"),
         {
             "haproxy_apps": [
                 {"name": "app", "server_names": ["localhost", "127.0.0.1"]},
@@ -248,6 +248,30 @@ CASES = [
             "shop": {
                 "app_settings_module": "shop.settings",
                 "app_gunicorn_socket": "/run/app/gunicorn.sock",
+            }
+        },
+    ),
+    Case(
+        "disagreement: the app's nginx names are not the ones HAProxy routes to it",
+        "deploy.yml",
+        ("nginx_server_names of app", "haproxy_apps", "['elsewhere.example'] are not"),
+        {"nginx_server_names": ["localhost", "elsewhere.example"]},
+    ),
+    Case(
+        "unknown app: site_app is a path, not an app's name",
+        "deploy.yml",
+        ("site_app", "a lower-case letter", "got '../sandbox'"),
+        {"site_app": "../sandbox"},
+    ),
+    Case(
+        "shared variable in an app's file: haproxy_apps in apps/shop.yml",
+        "deploy.yml",
+        ("apps/shop.yml sets ['haproxy_apps']", "every app shares"),
+        {"site_app": "shop"},
+        app_files={
+            "shop": {
+                "app_settings_module": "shop.settings",
+                "haproxy_apps": [{"name": "shop", "server_names": ["shop.example.com"]}],
             }
         },
     ),
