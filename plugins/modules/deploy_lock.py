@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import pwd
@@ -26,6 +27,10 @@ description:
   - Every change is serialised with flock(2) on C(path).guard and appended as one JSON line to
     C(log).
   - A live lock is never taken over; a lapsed one is, and the log records whose it was.
+  - With C(audit), a run that stops at a live lock, a broken lock, and a lock that lapsed without
+    its keeper (the controller of its run stopped) each get an entry in that audit log too; every
+    other run's entry is written by the run's keeper when the run ends (roles/deploy_lock,
+    files/keeper.py).
 options:
   path:
     description: The lock file.
@@ -60,8 +65,13 @@ options:
     type: int
     default: 0
   owner:
-    description: User to own the lock file, so the keeper renews it over SSH without privileges.
+    description:
+      - User to own the lock file and the audit log, so the keeper renews the one and appends to the
+        other over SSH without privileges.
     type: str
+  audit:
+    description: The audit log (JSON lines, mode 0600), one entry per run; none if unset.
+    type: path
 author: django_skeleton.stack contributors
 """
 
@@ -89,6 +99,17 @@ released:
   description: Whether this call released the run's lock (false if the run no longer held it).
   type: bool
   returned: when state is released
+run:
+  description: >-
+    This run's lock after the call, without its token (state held, when acquired, and released):
+    what its audit entry is made of.
+  type: dict
+  returned: when this run held the lock
+run_id:
+  description: >-
+    A hash of the token that names the run to its keeper and the audit callback (with C(run)).
+  type: str
+  returned: when this run held the lock
 taken:
   description: Whether this call took the lock (it was free or lapsed), not renewed its own.
   type: bool
@@ -136,11 +157,41 @@ def write(path, lock, owner):
             os.unlink(temporary)
 
 
+def now():
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
 def record(log, event, **fields):
     os.makedirs(os.path.dirname(log), mode=0o755, exist_ok=True)
-    line = {"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "event": event, **fields}
+    line = {"at": now(), "event": event, **fields}
     with open(log, "a", encoding="utf-8") as out:
         out.write(json.dumps(line, sort_keys=True) + "\n")
+
+
+def trail_ready(path, owner):
+    """Make the audit log if missing: mode 0600, owned by the user whose keeper appends to it."""
+    if os.path.exists(path):
+        return
+    os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+    if owner:
+        entry = pwd.getpwnam(owner)
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+def audit(path, owner, result, **fields):
+    """Append one entry to the audit log (the keeper appends the others, in the same shape)."""
+    if not path:
+        return
+    trail_ready(path, owner)
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(
+            json.dumps({"finished": now(), "result": result, **fields}, sort_keys=True) + "\n"
+        )
+
+
+def who(holder):
+    return {k: holder.get(k, "") for k in ("user", "controller", "playbook")}
 
 
 def public(lock):
@@ -163,12 +214,20 @@ def main():
             "ttl": {"type": "int", "default": 60},
             "wait": {"type": "int", "default": 0},
             "owner": {"type": "str"},
+            "audit": {"type": "path"},
         },
         required_if=[("state", "held", ["token"]), ("state", "released", ["token"])],
         supports_check_mode=True,
     )
     params = module.params
     path, log, state, token = params["path"], params["log"], params["state"], params["token"]
+    trail, owner = params["audit"], params["owner"]
+    run_id = hashlib.sha256(token.encode()).hexdigest()[:16] if token else None
+
+    def held(lock):
+        """What a call that leaves this run holding LOCK returns, besides changed and taken."""
+        return {"acquired": True, "run": public(lock), "run_id": run_id, **result}
+
     os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
     started = time.monotonic()
 
@@ -185,12 +244,21 @@ def main():
                 if changed and not module.check_mode:
                     os.unlink(path)
                     record(log, "released", lock=public(found))
+                if changed:
+                    result.update(run=public(found), run_id=run_id)
                 module.exit_json(changed=changed, acquired=False, released=changed, **result)
             if state == "broken":
                 changed = found is not None
                 if changed and not module.check_mode:
                     os.unlink(path)
                     record(log, "broken", lock=public(found), by=params["holder"])
+                    audit(
+                        trail,
+                        owner,
+                        "broke the lock",
+                        **who(params["holder"]),
+                        broken=public(found),
+                    )
                 module.exit_json(changed=changed, acquired=False, **result)
             # state == held. Ours already: renew it, noting what the holder adds (the release).
             if ours:
@@ -202,23 +270,33 @@ def main():
                 changed = noted != holder
                 if not module.check_mode:
                     if changed:
-                        write(path, noted, params["owner"])
+                        write(path, noted, owner)
                     else:
                         os.utime(path)
-                module.exit_json(changed=changed, acquired=True, taken=False, **result)
+                module.exit_json(changed=changed, taken=False, **held(noted))
             if found is None or not found["live"]:
+                lock = {**params["holder"], "since": now(), "token": token, "ttl": params["ttl"]}
                 if not module.check_mode:
-                    since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-                    lock = {
-                        **params["holder"],
-                        "since": since,
-                        "token": token,
-                        "ttl": params["ttl"],
-                    }
-                    write(path, lock, params["owner"])
+                    write(path, lock, owner)
                     record(log, "taken", lock=public(lock), lapsed=public(found))
-                module.exit_json(changed=True, acquired=True, taken=True, **result)
+                    if trail:
+                        trail_ready(trail, owner)
+                    # A lock that lapsed by its TTL, not let go by its keeper: the keeper (and the
+                    # entry it writes at its run's end) died with the run's controller.
+                    if found is not None and not found.get("run_ended") and found.get("user"):
+                        audit(
+                            trail,
+                            owner,
+                            "lost",
+                            **who(found),
+                            started=found.get("since", ""),
+                            release=found.get("release", ""),
+                            why="its controller stopped renewing the lock; it lapsed after its TTL",
+                        )
+                module.exit_json(changed=True, taken=True, **held(lock))
         if time.monotonic() - started >= params["wait"]:
+            if not module.check_mode:
+                audit(trail, owner, "refused", **who(params["holder"]), holder=public(found))
             module.exit_json(changed=False, acquired=False, taken=False, **result)
         time.sleep(2)
 
