@@ -67,8 +67,14 @@ class CallbackModule(CallbackBase):
 
     def _failure(self, result, kind: str) -> None:
         host = self._seen(result)
+        answer = result._result
+        message = str(answer.get("msg") or "")
+        # A command's own reason is its last line of errors (a Python exception's message).
+        errors = [line for line in str(answer.get("stderr") or "").splitlines() if line.strip()]
+        if errors and message in ("", "non-zero return code"):
+            message = f"{message}: {errors[-1]}".lstrip(": ")
         # One line: the log has a JSON line per run, shown a line per run.
-        message = " ".join(str(result._result.get("msg") or "").split())[:MESSAGE_LENGTH]
+        message = " ".join(message.split())[:MESSAGE_LENGTH]
         # The last failure: a rescue's own message says best why the host stopped.
         self._why[host] = f"{kind}{result._task.get_name()}: {message}".rstrip(": ")
 
