@@ -19,15 +19,15 @@ SANDBOX := inventories/sandbox
 # Every molecule scenario; `make molecule SCENARIOS=nginx` runs one.
 SCENARIOS ?= $(shell ls -d molecule/*/molecule.yml 2>/dev/null | cut -d/ -f2)
 PLAYBOOKS := $(wildcard playbooks/*.yml)
-SYSTEM_PACKAGES := podman runc debootstrap uidmap python3-venv
+SYSTEM_PACKAGES := podman runc debootstrap uidmap python3-venv rsync
 
 .PHONY: help
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: system-deps
-system-deps: ## Install podman, runc and debootstrap (Debian/Ubuntu, as root)
-	@missing=""; for c in podman runc debootstrap; do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
+system-deps: ## Install podman, runc, debootstrap and rsync (Debian/Ubuntu, as root)
+	@missing=""; for c in podman runc debootstrap rsync; do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
 	$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
