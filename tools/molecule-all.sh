@@ -34,12 +34,26 @@ relink() {
   ln -sfn "$target" "$link.$$.tmp" && mv -fT "$link.$$.tmp" "$link"
 }
 
+# Molecule's "[scenario > step] Executing/Executed" lines get the time of day in front,
+# for the step times printed at the end.
+stamp_steps() {
+  local line pattern='^INFO +\[[^]]+\] Execut'
+  while IFS= read -r line || [ -n "$line" ]; do
+    if [[ $line =~ $pattern ]]; then printf '%(%H:%M:%S)T %s\n' -1 "$line"; else printf '%s\n' "$line"; fi
+  done
+}
+
 run_one() {
-  local scenario=$1 start result cpu
+  local scenario=$1 start result cpu hostcpu
   start=$(date +%s)
   relink "runs/$run_id/$scenario.log" "$base/$scenario.log"
   echo "=== molecule test -s $scenario: started"
-  if molecule test -s "$scenario" >"$run/$scenario.log" 2>&1; then result=passed; else result=FAILED; fi
+  set -o pipefail
+  # SANDBOX_CPU_LOG: sandbox/down.yml writes there each host's CPU time when it removes it.
+  # Unbuffered, so each step's line reaches stamp_steps when molecule prints it.
+  if SANDBOX_CPU_LOG="$PWD/$run/$scenario.hostcpu" PYTHONUNBUFFERED=1 \
+    molecule test -s "$scenario" 2>&1 | stamp_steps >"$run/$scenario.log"
+  then result=passed; else result=FAILED; fi
   # The controller's CPU seconds (user + system) of molecule and everything it waited for
   # (ansible-playbook, its workers, the scenario's scripts), from bash's `times`; what
   # detaches (SSH control masters, the lock's keeper, async jobs) and the hosts' own work
@@ -47,10 +61,13 @@ run_one() {
   # counts its own children only.
   times >"$run/$scenario.times"
   cpu=$(awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } printf "%.0f", s }' "$run/$scenario.times")
-  printf '%s %s %s %s\n' "$scenario" "$result" "$(( $(date +%s) - start ))" "$cpu" >>"$run/results"
-  echo "=== molecule test -s $scenario: $result in $(( $(date +%s) - start ))s (controller CPU ${cpu}s)"
+  # The hosts' CPU seconds, each since its last start (a host restarted in a test counts
+  # from its restart), as sandbox/down.yml read them at the final destroy.
+  hostcpu=$(awk '{ s += $2 } END { printf "%.0f", s / 1e9 }' "$run/$scenario.hostcpu" 2>/dev/null)
+  printf '%s %s %s %s %s\n' "$scenario" "$result" "$(( $(date +%s) - start ))" "$cpu" "${hostcpu:-?}" >>"$run/results"
+  echo "=== molecule test -s $scenario: $result in $(( $(date +%s) - start ))s (controller CPU ${cpu}s, hosts ${hostcpu:-?}s)"
 }
-export -f run_one relink
+export -f run_one relink stamp_steps
 export base run run_id
 
 # Longest first, so the slow multi-host scenarios do not start last.
@@ -99,8 +116,17 @@ while read -r scenario result _; do
        END { if (block != "") flush() }' "$run/$scenario.log" | cut -c1-1500 | head -n 80
 done <"$run/results"
 echo
-echo "molecule scenarios (wall time, $jobs at a time; the controller's CPU time):"
-sort "$run/results" | awk '{printf "  %-12s %-7s %5ss  cpu %5ss\n", $1, $2, $3, $4}'
+echo "molecule scenarios (wall time, $jobs at a time; CPU time of the controller, of the hosts):"
+sort "$run/results" | awk '{printf "  %-12s %-7s %5ss  cpu %5ss  hosts %5ss\n", $1, $2, $3, $4, $5}'
+echo "their steps (wall time):"
+for log in "$run"/*.log; do
+  awk -v name="$(basename "$log" .log)" '
+    function secs(t, a) { split(t, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
+    / INFO +\[[^]]+\] Executing/ { step = $5; sub(/\]$/, "", step); at = secs($1) }
+    / INFO +\[[^]]+\] Executed/ && step != "" {
+      d = secs($1) - at; if (d < 0) d += 86400; line = line " " step " " d "s"; step = "" }
+    END { printf "  %-12s%s%s\n", name, line, step != "" ? " " step " (unfinished)" : "" }' "$log"
+done
 if compgen -G "$run/figures/*.txt" >/dev/null; then
   echo
   echo "figures (molecule/*/ record them with molecule/resources/include/figure.yml):"
