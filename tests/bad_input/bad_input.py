@@ -148,18 +148,6 @@ CASES = [
         {"celery_program_prefix": "other"},
     ),
     Case(
-        "unknown choice: celery_loglevel",
-        "deploy.yml",
-        ("celery_loglevel", "must be one of", "INFO"),
-        {"celery_loglevel": "verbose"},
-    ),
-    Case(
-        "unknown choice: app_source_type",
-        "rollback.yml",
-        ("app_source_type", "must be one of", "path"),
-        {"app_source_type": "svn"},
-    ),
-    Case(
         "missing secret: a database password names a vault variable that is not there",
         "site.yml",
         ("postgresql_databases[0].password", "A non-empty value is expected"),
