@@ -1,4 +1,5 @@
-"""Write each role's README variable section from its meta/argument_specs.yml.
+"""Write each role's README variable section from its meta/argument_specs.yml, with the
+bounds and non-empty rules of its vars/main.yml (`__<role>_input_rules`).
 
     python tools/role_readme.py           rewrite the sections
     python tools/role_readme.py --check   exit 1 when a README is stale (make lint)
@@ -38,20 +39,30 @@ def _default(spec: dict) -> str:
     )
 
 
-def _type(spec: dict) -> str:
+def _type(spec: dict, rule: dict) -> str:
     kind = spec.get("type", "str")
     if kind == "list" and "elements" in spec:
         kind = f"list of {spec['elements']}"
     if "choices" in spec:
         kind += " (" + ", ".join(f"`{c}`" for c in spec["choices"]) + ")"
+    low, high = rule.get("min"), rule.get("max")
+    if low is not None and high is not None:
+        kind += f", {low} to {high}"
+    elif low is not None:
+        kind += f", at least {low}"
+    elif high is not None:
+        kind += f", at most {high}"
+    if rule.get("not_empty"):
+        kind += ", not empty"
     return kind
 
 
-def _rows(options: dict, prefix: str = "") -> list[str]:
+def _rows(options: dict, prefix: str = "", rules: dict | None = None) -> list[str]:
     rows = []
     for name, spec in options.items():
         description = _text(spec.get("description", ""))
-        rows.append(f"| `{prefix}{name}` | {_type(spec)} | {_default(spec)} | {description} |")
+        kind = _type(spec, (rules or {}).get(name, {}))
+        rows.append(f"| `{prefix}{name}` | {kind} | {_default(spec)} | {description} |")
         if spec.get("options"):
             rows.extend(
                 _rows(
@@ -62,12 +73,12 @@ def _rows(options: dict, prefix: str = "") -> list[str]:
     return rows
 
 
-def render(specs: dict) -> str:
+def render(specs: dict, rules: dict | None = None) -> str:
     parts = [BEGIN]
     seen: dict[str, str] = {}
     for entry, spec in specs["argument_specs"].items():
         parts.append(f"\n### Entry point `{entry}`\n\n{_text(spec.get('short_description', ''))}\n")
-        rows = "\n".join(_rows(spec.get("options", {})))
+        rows = "\n".join(_rows(spec.get("options", {}), rules=rules))
         if rows in seen:
             parts.append(f"Takes the same variables as `{seen[rows]}`.")
             continue
@@ -86,7 +97,10 @@ def main() -> int:
     for spec_file in sorted(ROOT.glob("roles/*/meta/argument_specs.yml")):
         role = spec_file.parent.parent
         readme = role / "README.md"
-        section = render(yaml.safe_load(spec_file.read_text()))
+        rules_file = role / "vars" / "main.yml"
+        role_vars = yaml.safe_load(rules_file.read_text()) if rules_file.exists() else None
+        rules = (role_vars or {}).get(f"__{role.name}_input_rules") or {}
+        section = render(yaml.safe_load(spec_file.read_text()), rules)
         text = (
             readme.read_text()
             if readme.exists()

@@ -11,6 +11,18 @@ Argument-spec validation names every failing option in one message, so each case
 all of its options named. And one case that must pass: every number whose default is a
 plain number, given that value through `-e key=value`, is accepted by
 playbooks/preflight.yml. A new option in a spec is covered without touching this file.
+
+What a spec cannot say is kept as data beside it, the rules (plugins/filter/inputs.py):
+each role's `__<role>_input_rules` in its vars/main.yml and the playbooks' `input_rules` in
+playbooks/vars/argument_specs.yml. From them, per role or playbook, one case each:
+  - out of range: every bounded number one past its bound, as -e key=value gives it;
+  - empty: every option that may not be empty given '' (or [] or {}, by its type);
+  - missing: every required option given null, and every list of dicts whose entries have
+    required keys given one entry without them (secrets aside: the preflight's secret checks
+    name those, and hand-written cases try them). Options the argument spec refuses and
+    options the rules refuse stop at different checks, so they are separate cases.
+An option is tried once per kind, with the first playbook that checks it.
+tests/plugins/test_inputs.py checks every number of every spec has a bound.
 """
 
 from __future__ import annotations
@@ -33,6 +45,8 @@ NOT_A_CHOICE = "not-one-of-the-choices"
 
 
 PLAYBOOK_SPECS = ROLES.parent / "playbooks" / "vars" / "argument_specs.yml"
+# The empty value of each type the rules may call not empty.
+EMPTY = {"list": [], "dict": {}}
 
 
 def role_options(role: Path) -> dict[str, dict]:
@@ -41,16 +55,32 @@ def role_options(role: Path) -> dict[str, dict]:
     return entry.get("options") or {}
 
 
-def sources() -> list[tuple[str, str, dict[str, dict]]]:
-    """(what, the playbook that checks it, its options): every role, every playbook."""
+def role_rules(role: Path) -> dict[str, dict]:
+    """The role's `__<role>_input_rules` (vars/main.yml), or none."""
+    path = role / "vars" / "main.yml"
+    data = yaml.safe_load(path.read_text()) if path.exists() else None
+    return (data or {}).get(f"__{role.name}_input_rules") or {}
+
+
+def sources() -> list[tuple[str, str, dict[str, dict], dict[str, dict]]]:
+    """(what, the playbook that checks it, its options, their rules): every role, every
+    playbook."""
     found = [
-        (role.name, "site.yml", role_options(role))
+        (role.name, "site.yml", role_options(role), role_rules(role))
         for role in sorted(p.parents[1] for p in ROLES.glob("*/meta/argument_specs.yml"))
     ]
-    specs = yaml.safe_load(PLAYBOOK_SPECS.read_text())["argument_specs"]
-    found += [
-        (f"{name}.yml", f"{name}.yml", spec.get("options") or {}) for name, spec in specs.items()
-    ]
+    data = yaml.safe_load(PLAYBOOK_SPECS.read_text())
+    rules = data.get("input_rules") or {}
+    for name, spec in data["argument_specs"].items():
+        options = spec.get("options") or {}
+        found.append(
+            (
+                f"{name}.yml",
+                f"{name}.yml",
+                options,
+                {k: v for k, v in rules.items() if k in options},
+            )
+        )
     return found
 
 
@@ -70,6 +100,45 @@ def not_choices(options: dict[str, dict]) -> dict[str, object]:
     return wrong
 
 
+def out_of_range(rules: dict[str, dict]) -> dict[str, str]:
+    """Every bounded number one below its minimum (else one above its maximum), as a
+    string."""
+    return {
+        name: str(rule["min"] - 1 if "min" in rule else rule["max"] + 1)
+        for name, rule in rules.items()
+        if "min" in rule or "max" in rule
+    }
+
+
+def empty(options: dict[str, dict], rules: dict[str, dict]) -> dict[str, object]:
+    """Every option that may not be empty, empty ('' , [] or {} by its type); not secrets."""
+    return {
+        name: EMPTY.get(options.get(name, {}).get("type", "str"), "")
+        for name, rule in rules.items()
+        if rule.get("not_empty") and not options.get(name, {}).get("no_log")
+    }
+
+
+def missing(options: dict[str, dict]) -> tuple[dict[str, object], dict[str, object]]:
+    """Every required option null, and every list of dicts whose entries have required
+    keys one entry without them (its secrets kept, so the secret checks stay quiet); not
+    secrets. As (what the argument spec refuses: typed options and entries, what the rules
+    refuse: null strings)."""
+    by_spec, by_rules = {}, {}
+    for name, spec in options.items():
+        if spec.get("no_log"):
+            continue
+        kind = spec.get("type", "str")
+        if spec.get("required"):
+            (by_rules if kind in ("str", "path", "raw") else by_spec)[name] = None
+            continue
+        keys = spec.get("options") or {}
+        entries = kind == "list" and spec.get("elements") == "dict"
+        if entries and any(key.get("required") for key in keys.values()):
+            by_spec[name] = [{k: "x" for k, key in keys.items() if key.get("no_log")}]
+    return by_spec, by_rules
+
+
 def defaults_as_strings(options: dict[str, dict]) -> dict[str, str]:
     """Numbers whose default is a plain number, as -e key=value gives them. (Not booleans:
     a default may differ from the inventory's value in a way that changes what else is
@@ -87,15 +156,41 @@ def cases(case_class: type) -> list:
     """The generated cases, as case_class(name, playbook, expect, extra_vars, key_value=...).
 
     A wrong type is given as users type it: numbers and booleans through -e key=value
-    (strings), dicts and lists as JSON."""
+    (strings), dicts and lists as JSON; so are numbers out of range."""
     found = []
     accepted = {}
-    for what, playbook, options in sources():
+    tried: dict[str, set] = {}
+
+    def once(kind: str, values: dict) -> dict:
+        """The values whose option this kind has not tried yet (with an earlier playbook)."""
+        seen = tried.setdefault(kind, set())
+        fresh = {k: v for k, v in values.items() if k not in seen}
+        seen.update(fresh)
+        return fresh
+
+    for what, playbook, options, rules in sources():
         wrong = wrong_types(options)
         strings = {name: value for name, value in wrong.items() if isinstance(value, str)}
+        by_spec, by_rules = missing(options)
+        by_spec = once("missing", by_spec)
+        choices = not_choices(options)
+        # What the rules refuse stops at one check, what the spec refuses at another: a case
+        # for each, the spec's missing options with its choices where it has some.
+        empties, nulls = once("empty", empty(options, rules)), once("missing", by_rules)
+        ranges = once("out of range", out_of_range(rules))
+        refused_by_rules = ", ".join(
+            kind
+            for kind, values in (("out of range", ranges), ("empty", empties), ("missing", nulls))
+            if values
+        )
         kinds = {
             "wrong types": ({k: v for k, v in wrong.items() if k not in strings}, strings),
-            "not in choices": (not_choices(options), {}),
+            "not in choices" + (", missing" if choices and by_spec else ""): (
+                choices | (by_spec if choices else {}),
+                {},
+            ),
+            "missing": ({} if choices else by_spec, {}),
+            refused_by_rules: (empties | nulls, ranges),
         }
         for kind, (extra_vars, key_value) in kinds.items():
             if extra_vars or key_value:
