@@ -295,7 +295,7 @@ CASES = [
     Case(
         "service address not on the host: postgresql_listen_addresses",
         "site.yml",
-        ("postgresql_listen_addresses on db1", "192.0.2.51 is not on the host"),
+        ("postgresql_listen_addresses on web1", "192.0.2.51 is not on the host"),
         {"postgresql_listen_addresses": ["localhost", "192.0.2.51"]},
     ),
     Case(
