@@ -102,20 +102,6 @@ while read -r scenario result _; do
     cat "$run/$scenario.log"
   fi
 done <"$run/results"
-# A CI report may keep only the head and the tail of the output: repeat, last, where each
-# failed scenario failed (its first failed tasks, with the lines that say why).
-while read -r scenario result _; do
-  [ "$result" = passed ] && continue
-  echo
-  echo "=================== $scenario failed here (excerpt) ==================="
-  # Each failure with its task's name; failures the play ignores ("...ignoring") left out.
-  awk '/^TASK \[/ { task = $0 }
-       /^(fatal|failed): |^CRITICAL|^ERROR/ { if (block != "") flush(); block = task "\n" $0; n = 0; next }
-       block != "" { if (/^\.\.\.ignoring/) { block = ""; next }
-                     if (/^$/ || ++n > 12) flush(); else block = block "\n" $0 }
-       function flush() { print block; print ""; block = "" }
-       END { if (block != "") flush() }' "$run/$scenario.log" | cut -c1-1500 | head -n 80
-done <"$run/results"
 echo
 echo "molecule scenarios (wall time, $jobs at a time; CPU time of the controller, of the hosts):"
 sort "$run/results" | awk '{printf "  %-12s %-7s %5ss  cpu %5ss  hosts %5ss\n", $1, $2, $3, $4, $5}'
@@ -133,6 +119,32 @@ if compgen -G "$run/figures/*.txt" >/dev/null; then
   echo "figures (molecule/*/ record them with molecule/resources/include/figure.yml):"
   for f in "$run"/figures/*.txt; do sed "s/^/  $(basename "$f" .txt): /" "$f"; done
 fi
+# A CI report may keep only the head and the tail of the output: repeat, after the
+# figures, where each failed scenario failed (its first failed tasks, with the lines that
+# say why), then the first of them in one line.
+while read -r scenario result _; do
+  [ "$result" = passed ] && continue
+  echo
+  echo "=================== $scenario failed here (excerpt) ==================="
+  # Each failure with its task's name; failures the play ignores ("...ignoring") left out.
+  awk '/^TASK \[/ { task = $0 }
+       /^(fatal|failed): |^CRITICAL|^ERROR/ { if (block != "") flush(); block = task "\n" $0; n = 0; next }
+       block != "" { if (/^\.\.\.ignoring/) { block = ""; next }
+                     if (/^$/ || ++n > 12) flush(); else block = block "\n" $0 }
+       function flush() { print block; print ""; block = "" }
+       END { if (block != "") flush() }' "$run/$scenario.log" | cut -c1-1500 | head -n 40
+done <"$run/results"
 echo "logs: $run"
+# The report's last lines: the failure that stopped each failed scenario (its last one
+# not ignored), in two lines.
+while read -r scenario result _; do
+  [ "$result" = passed ] && continue
+  awk -v name="$scenario" '/^TASK \[/ { task = $0 }
+       /^(fatal|failed): / { last = task; why = $0 }
+       /^\.\.\.ignoring/ { last = "" }
+       /^(CRITICAL|ERROR)/ && molecule == "" { molecule = $0 }
+       END { if (last != "") print name " stopped at " last "\n  " substr(why, 1, 400)
+             else print name " failed, no failed task in its log: " substr(molecule, 1, 400) }' "$run/$scenario.log"
+done <"$run/results"
 echo "molecule: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -eq "$#" ]
