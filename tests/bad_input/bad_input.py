@@ -2,13 +2,15 @@
 
 A table of wrong inventories and variables written by hand, for what an argument spec
 and its rules cannot express (a missing or empty secret, a published example secret, an
-empty group, a rollout batch that would drain every web host, a firewall admin range that
-would lock the controller out or is no address, a service address that is not on the host,
-a rollback to a release that does not exist, a missing certificate file, a full disk), and
+empty group, a rollout batch that would drain every web host or is over 1 with one, a
+firewall admin range that would lock the controller out or is no address, a service
+address that is not on the host, a rollback to a release that does not exist, a missing
+certificate file, a full disk), and
 the cases from_specs.py generates from every argument spec and its rules (wrong types,
 choices, numbers out of range, empty and missing values of every option). Each case runs
 ansible-playbook (site.yml, deploy.yml, rollback.yml or maintenance.yml) with wrong values
-given with -e, or on a copy of the inventory with one group emptied, and checks that:
+given with -e, or on a copy of the inventory with one group emptied or trimmed, and checks
+that:
   - the run fails;
   - a failure message names the variable and what it expects;
   - no Python traceback and no Jinja error is printed;
@@ -80,8 +82,9 @@ class Case:
     # Every string must appear in one failure message: the variable and what it expects.
     expect: tuple[str, ...]
     extra_vars: dict = field(default_factory=dict)
-    # Run on a copy of the inventory where this group has no hosts.
-    empty_group: str | None = None
+    # Run on a copy of the inventory where this group keeps only its first N hosts
+    # (group, N): 0 empties it.
+    group_hosts: tuple[str, int] | None = None
     # Give the example production vault's values (-e @vault.yml, its published password).
     example_vault: bool = False
     # More, given as one -e "key=value ..." (strings, as Ansible reads that form).
@@ -284,13 +287,13 @@ CASES = [
         "empty group: loadbalancers",
         "site.yml",
         ("'loadbalancers' has no hosts", "need at least one"),
-        empty_group="loadbalancers",
+        group_hosts=("loadbalancers", 0),
     ),
     Case(
         "empty group: brokers while workers has hosts",
         "deploy.yml",
         ("'brokers' has no hosts", "when workers has hosts"),
-        empty_group="brokers",
+        group_hosts=("brokers", 0),
     ),
     Case(
         "service address not on the host: postgresql_listen_addresses",
@@ -321,6 +324,13 @@ CASES = [
         "deploy.yml",
         ("deploy_web_batch_size", "one less than the web hosts", "got 2"),
         {"deploy_web_batch_size": 2},
+    ),
+    Case(
+        "out of range: deploy_web_batch_size over 1 with one web host",
+        "deploy.yml",
+        ("deploy_web_batch_size", "from 1 to 1 (the only web host)", "got 3"),
+        key_value={"deploy_web_batch_size": "3"},
+        group_hosts=("webservers", 1),
     ),
     Case(
         "rollback to a release that does not exist",
@@ -357,22 +367,24 @@ PLAY = re.compile(r"^PLAY \[(.*)\] \*+$")
 RECAP = re.compile(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)")
 
 
-def _without_group(data: object, group: str) -> bool:
-    """Empty `group` in a YAML inventory; its hosts stay in the inventory, ungrouped."""
+def _trim_group(data: object, group: str, keep: int) -> bool:
+    """Keep the first `keep` hosts of `group` in a YAML inventory; the others stay in the
+    inventory, ungrouped."""
     children = data.get("all", {}).get("children") if isinstance(data, dict) else None
     if not isinstance(children, dict) or group not in children:
         return False
-    hosts = (children[group] or {}).get("hosts") or {}
-    children[group] = {}
+    hosts = list(((children[group] or {}).get("hosts") or {}).items())
+    children[group] = {"hosts": dict(hosts[:keep])} if keep else {}
     data["all"].setdefault("hosts", {})
-    data["all"]["hosts"] = {**hosts, **(data["all"]["hosts"] or {})}
+    data["all"]["hosts"] = {**dict(hosts[keep:]), **(data["all"]["hosts"] or {})}
     return True
 
 
-def inventory_copy(inventory: Path, group: str | None, app_files: dict) -> Path:
-    """A copy of the inventory beside it (so relative paths still resolve), `group` emptied
-    and `app_files` written to its apps/ directory."""
-    prefix = f".bad-input-{group or 'apps'}-"
+def inventory_copy(inventory: Path, group_hosts: tuple[str, int] | None, app_files: dict) -> Path:
+    """A copy of the inventory beside it (so relative paths still resolve), a group trimmed
+    to its first hosts (group_hosts: group, how many) and `app_files` written to its apps/
+    directory."""
+    prefix = f".bad-input-{group_hosts[0] if group_hosts else 'apps'}-"
     if inventory.is_dir():
         copy = Path(tempfile.mkdtemp(prefix=prefix, dir=inventory.parent))
         shutil.copytree(inventory, copy, symlinks=True, dirs_exist_ok=True)
@@ -390,15 +402,15 @@ def inventory_copy(inventory: Path, group: str | None, app_files: dict) -> Path:
     for app, variables in app_files.items():
         (copy / "apps").mkdir(exist_ok=True)
         (copy / "apps" / f"{app}.yml").write_text(yaml.safe_dump(variables, sort_keys=False))
-    if group is None:
+    if group_hosts is None:
         return copy
     for source in sources:
         data = yaml.safe_load(source.read_text())
-        if _without_group(data, group):
+        if _trim_group(data, *group_hosts):
             source.write_text(yaml.safe_dump(data, sort_keys=False))
             return copy
     remove(copy)
-    raise SystemExit(f"no YAML inventory file in {inventory} defines all.children.{group}")
+    raise SystemExit(f"no YAML inventory file in {inventory} defines all.children.{group_hosts[0]}")
 
 
 def remove(path: Path) -> None:
@@ -418,8 +430,8 @@ class Outcome:
 
 
 def run_case(case: Case, inventory: Path, env: dict[str, str], logs: Path, number: int) -> Outcome:
-    copied = bool(case.empty_group or case.app_files)
-    inv = inventory_copy(inventory, case.empty_group, case.app_files) if copied else inventory
+    copied = bool(case.group_hosts or case.app_files)
+    inv = inventory_copy(inventory, case.group_hosts, case.app_files) if copied else inventory
     command = [
         env["BAD_INPUT_ANSIBLE_PLAYBOOK"],
         "-i",
