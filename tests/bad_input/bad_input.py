@@ -326,6 +326,12 @@ CASES = [
         {"deploy_web_batch_size": 2},
     ),
     Case(
+        "timeout of 0: haproxy_timeout_client (HAProxy reads 0 as no timeout)",
+        "site.yml",
+        ("haproxy_timeout_client", "an HAProxy time above zero", "got '0s'"),
+        key_value={"haproxy_timeout_client": "0s"},
+    ),
+    Case(
         "out of range: deploy_web_batch_size over 1 with one web host",
         "deploy.yml",
         ("deploy_web_batch_size", "from 1 to 1 (the only web host)", "got 3"),
