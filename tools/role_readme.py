@@ -99,7 +99,13 @@ def main() -> int:
         readme = role / "README.md"
         rules_file = role / "vars" / "main.yml"
         role_vars = yaml.safe_load(rules_file.read_text()) if rules_file.exists() else None
-        rules = (role_vars or {}).get(f"__{role.name}_input_rules") or {}
+        # The role's rules and those of its other checks (`__<role>_<what>_input_rules`).
+        rules = {
+            option: rule
+            for name, value in (role_vars or {}).items()
+            if name.startswith(f"__{role.name}_") and name.endswith("_input_rules")
+            for option, rule in (value or {}).items()
+        }
         section = render(yaml.safe_load(spec_file.read_text()), rules)
         text = (
             readme.read_text()

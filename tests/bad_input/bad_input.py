@@ -326,6 +326,12 @@ CASES = [
         {"deploy_web_batch_size": 2},
     ),
     Case(
+        "unknown host: haproxy_loadbalancers names a host the inventory does not have",
+        "deploy.yml",
+        ("haproxy_loadbalancers", "not in the inventory", "lb9"),
+        {"haproxy_loadbalancers": ["lb1", "lb9"]},
+    ),
+    Case(
         "timeout of 0: haproxy_timeout_client (HAProxy reads 0 as no timeout)",
         "site.yml",
         ("haproxy_timeout_client", "an HAProxy time above zero", "got '0s'"),

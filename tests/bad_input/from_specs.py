@@ -1,7 +1,8 @@
 """Bad-input cases generated from the argument specs (issue: every input checked).
 
 For every role, the options its `assert` entry point (the one playbooks/preflight.yml runs;
-`main` where a role has none) declares, and for every playbook, its own variables
+`main` where a role has none) declares, and those of its other checks (`assert_<what>`
+entry points, tried with deploy.yml), and for every playbook, its own variables
 (playbooks/vars/argument_specs.yml), are given wrong values, one case per kind of wrong:
 a value of the wrong type for every typed option at once (int, float, bool, dict, list;
 numbers and booleans given a word through `-e key=value`, a string as Ansible reads that
@@ -55,20 +56,35 @@ def role_options(role: Path) -> dict[str, dict]:
     return entry.get("options") or {}
 
 
-def role_rules(role: Path) -> dict[str, dict]:
-    """The role's `__<role>_input_rules` (vars/main.yml), or none."""
+def role_rules(role: Path, what: str = "") -> dict[str, dict]:
+    """The role's `__<role>_input_rules` (vars/main.yml), or `__<role>_<what>_input_rules`
+    for its assert_<what> entry point; or none."""
     path = role / "vars" / "main.yml"
     data = yaml.safe_load(path.read_text()) if path.exists() else None
-    return (data or {}).get(f"__{role.name}_input_rules") or {}
+    name = f"__{role.name}_{what}_input_rules" if what else f"__{role.name}_input_rules"
+    return (data or {}).get(name) or {}
 
 
 def sources() -> list[tuple[str, str, dict[str, dict], dict[str, dict]]]:
     """(what, the playbook that checks it, its options, their rules): every role, every
     playbook."""
-    found = [
-        (role.name, "site.yml", role_options(role), role_rules(role))
-        for role in sorted(p.parents[1] for p in ROLES.glob("*/meta/argument_specs.yml"))
-    ]
+    found = []
+    for role in sorted(p.parents[1] for p in ROLES.glob("*/meta/argument_specs.yml")):
+        found.append((role.name, "site.yml", role_options(role), role_rules(role)))
+        # A role's other checks (`assert_<what>`, e.g. haproxy's assert_server: what a
+        # deploy's drain reads on a web host), with `__<role>_<what>_input_rules`, by deploy.yml.
+        specs = yaml.safe_load((role / "meta" / "argument_specs.yml").read_text())
+        for entry, spec in specs["argument_specs"].items():
+            if entry.startswith("assert_"):
+                what = entry.removeprefix("assert_")
+                found.append(
+                    (
+                        f"{role.name} {what}",
+                        "deploy.yml",
+                        spec.get("options") or {},
+                        role_rules(role, what),
+                    )
+                )
     data = yaml.safe_load(PLAYBOOK_SPECS.read_text())
     rules = data.get("input_rules") or {}
     for name, spec in data["argument_specs"].items():
