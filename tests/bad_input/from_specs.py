@@ -50,8 +50,13 @@ PLAYBOOK_SPECS = ROLES.parent / "playbooks" / "vars" / "argument_specs.yml"
 EMPTY = {"list": [], "dict": {}}
 
 
-def role_options(role: Path) -> dict[str, dict]:
-    specs = yaml.safe_load((role / "meta" / "argument_specs.yml").read_text())["argument_specs"]
+def role_specs(role: Path) -> dict[str, dict]:
+    """The role's entry points (meta/argument_specs.yml)."""
+    return yaml.safe_load((role / "meta" / "argument_specs.yml").read_text())["argument_specs"]
+
+
+def role_options(specs: dict[str, dict]) -> dict[str, dict]:
+    """The options of the entry point the preflight runs: `assert`, else `main`."""
     entry = specs.get("assert") or specs.get("main") or {}
     return entry.get("options") or {}
 
@@ -70,11 +75,11 @@ def sources() -> list[tuple[str, str, dict[str, dict], dict[str, dict]]]:
     playbook."""
     found = []
     for role in sorted(p.parents[1] for p in ROLES.glob("*/meta/argument_specs.yml")):
-        found.append((role.name, "site.yml", role_options(role), role_rules(role)))
+        specs = role_specs(role)
+        found.append((role.name, "site.yml", role_options(specs), role_rules(role)))
         # A role's other checks (`assert_<what>`, e.g. haproxy's assert_server: what a
         # deploy's drain reads on a web host), with `__<role>_<what>_input_rules`, by deploy.yml.
-        specs = yaml.safe_load((role / "meta" / "argument_specs.yml").read_text())
-        for entry, spec in specs["argument_specs"].items():
+        for entry, spec in specs.items():
             if entry.startswith("assert_"):
                 what = entry.removeprefix("assert_")
                 found.append(
