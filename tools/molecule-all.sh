@@ -73,7 +73,7 @@ export base run run_id
 # Longest first (alone on this machine: stack, default ~25 min, rabbitmq ~12, bad_input
 # ~10, the others 5-7), so no long one starts last.
 ordered=()
-for s in stack default rabbitmq bad_input haproxy nginx postgresql supervisor firewall; do
+for s in stack default rabbitmq bad_input haproxy nginx postgresql redis supervisor firewall; do
   for want in "$@"; do [ "$want" = "$s" ] && ordered+=("$s"); done
 done
 for want in "$@"; do

@@ -1,0 +1,113 @@
+#!/usr/bin/python3
+"""Talk to Redis the way the app does (redis-py), and print what happened as JSON.
+
+    redis_probe.py HOST PORT USER ACTION [ARG]    (the password comes from $REDIS_PASSWORD;
+                                                   none set: no AUTH at all)
+
+Actions: "roundtrip" (SET, GET and DEL a new key), "admin" (CONFIG GET, an administrative
+command), "fill N" (write N keys of 1 KiB under fill:, 500 at a time, until Redis refuses),
+"set KEY" and "get KEY" (a value that survives, or not, a restart).
+Outcomes: "ok", "auth_refused" (wrong user or password), "noauth" (no user given), "noperm"
+(the user may not run the command), "oom" (Redis is full and refuses writes),
+"unreachable" (no connection at all), "error" (anything else). Always exits 0: the
+playbook asserts on the outcome and the figures beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import uuid
+
+import redis
+
+
+def classify(err: Exception) -> str:
+    # By Redis's own error codes: redis-py's classes for them differ between versions.
+    text = str(err)
+    if text.startswith("WRONGPASS"):
+        return "auth_refused"
+    if text.startswith("NOAUTH") or "authentication required" in text.lower():
+        return "noauth"
+    if isinstance(err, redis.exceptions.NoPermissionError) or text.startswith("NOPERM"):
+        return "noperm"
+    if text.startswith("OOM"):
+        return "oom"
+    if isinstance(err, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
+        return "unreachable"
+    return "error"
+
+
+def fill(client: redis.Redis, count: int) -> dict:
+    value = b"x" * 1024
+    written = 0
+    outcome = "ok"
+    while written < count:
+        batch = min(500, count - written)
+        pipe = client.pipeline(transaction=False)
+        for i in range(written, written + batch):
+            pipe.set(f"fill:{i}", value)
+        results = pipe.execute(raise_on_error=False)
+        done = sum(1 for result in results if result is True)
+        written += done
+        errors = [result for result in results if isinstance(result, Exception)]
+        if errors:
+            outcome = classify(errors[0])
+            break
+    memory = client.info("memory")
+    found = {
+        "outcome": outcome,
+        "written": written,
+        "dbsize": client.dbsize(),
+        "used_memory": memory["used_memory"],
+        "maxmemory": memory["maxmemory"],
+    }
+    # Leave Redis as it was (DEL is allowed when full): the keys that were kept go.
+    for start in range(0, written, 500):
+        client.delete(*(f"fill:{i}" for i in range(start, min(start + 500, written))))
+    return found
+
+
+def act(client: redis.Redis, action: str, arg: str | None) -> dict:
+    if action == "roundtrip":
+        key, value = f"probe:{uuid.uuid4().hex}", uuid.uuid4().hex
+        client.set(key, value)
+        ok = client.get(key) == value.encode()
+        client.delete(key)
+        return {"outcome": "ok" if ok else "error"}
+    if action == "admin":
+        client.config_get("maxmemory")
+        return {"outcome": "ok"}
+    if action == "fill":
+        return fill(client, int(arg))
+    if action == "set":
+        client.set(arg, "kept")
+        return {"outcome": "ok"}
+    if action == "get":
+        value = client.get(arg)
+        return {"outcome": "ok", "value": None if value is None else value.decode()}
+    raise SystemExit(f"unknown action {action}")
+
+
+def main() -> None:
+    host, port, user, action = sys.argv[1:5]
+    arg = sys.argv[5] if len(sys.argv) > 5 else None
+    password = os.environ.get("REDIS_PASSWORD")
+    client = redis.Redis(
+        host=host,
+        port=int(port),
+        username=user if password is not None else None,
+        password=password,
+        socket_connect_timeout=5,
+        socket_timeout=10,
+    )
+    try:
+        result = act(client, action, arg)
+    except redis.exceptions.RedisError as err:
+        result = {"outcome": classify(err), "detail": str(err)}
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
