@@ -237,9 +237,64 @@ def prune(cache: Path, keep: int, current: Path) -> None:
             shutil.rmtree(clone, ignore_errors=True)
 
 
+def _marker(requirement: str) -> str:
+    """The environment marker of a lock's requirement line ("" when it has none)."""
+    return requirement.partition(";")[2].strip().rstrip("\\").strip()
+
+
+def lock_for_target(text: str, python: str, machine: str) -> str:
+    """The lock's requirements a target of this Python (major.minor) and machine may need,
+    without their environment markers, for `pip download`.
+
+    pip download evaluates markers on the controller's Python, not the target's: a wheel
+    locked for `python_full_version < '3.11.3'` (async-timeout, for redis) was left out
+    for Debian 12's 3.11.2 when the controller ran 3.11.7, and the install on the host
+    failed. The target's patch release is not known here, so a requirement is kept when
+    its marker holds for any patch release of its minor version (the host's pip then
+    installs what its own markers ask for, from a wheelhouse that has it all).
+    """
+    try:
+        from packaging.markers import Marker
+    except ImportError:  # pragma: no cover - pip vendors it
+        from pip._vendor.packaging.markers import Marker
+
+    base = {
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "os_name": "posix",
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "platform_machine": machine,
+        "python_version": python,
+    }
+    entries: list[list[str]] = []
+    for line in text.splitlines():
+        if line[:1].isspace() and entries:
+            entries[-1].append(line)
+        else:
+            entries.append([line])
+    kept = []
+    for entry in entries:
+        first = entry[0]
+        marker = _marker(first) if first and not first.startswith(("#", "-")) else ""
+        if marker:
+            versions = (f"{python}.{patch}" for patch in range(40))
+            environments = ({**base, "python_full_version": v} for v in versions)
+            if not any(Marker(marker).evaluate(env) for env in environments):
+                continue
+            continued = " \\" if first.rstrip().endswith("\\") else ""
+            entry = [first.partition(";")[0].rstrip() + continued, *entry[1:]]
+        kept.extend(entry)
+    return "\n".join(kept) + "\n"
+
+
 def build_wheelhouse(lock: Path, python: str, machine: str, cache: Path) -> Path:
     tag = "cp" + python.replace(".", "")
-    tarball = cache / f"wheelhouse-{sha256_file(lock)[:12]}-{tag}-{machine}.tar"
+    targeted_text = lock_for_target(lock.read_text(), python, machine)
+    # Named after the lock and after what is downloaded for this target, so a wheelhouse
+    # made before lock_for_target (which missed marker-dependent wheels) is not reused.
+    targeted_sha = hashlib.sha256(targeted_text.encode()).hexdigest()[:8]
+    tarball = cache / f"wheelhouse-{sha256_file(lock)[:12]}-{tag}-{machine}-{targeted_sha}.tar"
     if tarball.exists():
         return tarball
     if machine not in PLATFORMS:
@@ -258,13 +313,16 @@ def build_wheelhouse(lock: Path, python: str, machine: str, cache: Path) -> Path
         cmd += ["--abi", "none"]
         for platform in [*PLATFORMS[machine], "any"]:
             cmd += ["--platform", platform]
-        cmd += ["--dest", tmp, "--requirement", str(lock)]
+        targeted = Path(tmp) / "requirements-target.txt"
+        targeted.write_text(targeted_text)
+        wheels = Path(tmp) / "wheels"
+        cmd += ["--dest", str(wheels), "--requirement", str(targeted)]
         run(
             cmd, f"the wheelhouse for Python {python} on {machine} (a target cannot run this build)"
         )
         partial = tarball.with_suffix(".tmp")
         with tarfile.open(partial, "w") as archive:
-            for wheel in sorted(Path(tmp).iterdir()):
+            for wheel in sorted(wheels.iterdir()):
                 info = archive.gettarinfo(str(wheel), arcname=wheel.name)
                 info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
                 with wheel.open("rb") as handle:
