@@ -279,6 +279,7 @@ def scaling_inventory(web_hosts: int) -> Path:
                 "workers": {"hosts": {"worker1": {"ansible_host": "10.89.50.31"}}},
                 "brokers": {"hosts": {"broker1": {"ansible_host": "10.89.50.41"}}},
                 "dbservers": {"hosts": {"db1": {"ansible_host": "10.89.50.51"}}},
+                "redisservers": {},
             }
         }
     }

@@ -23,7 +23,7 @@ from pathlib import Path
 
 REQUIREMENTS = """\
 Django>=5.2,<6
-celery
+celery[redis]
 gunicorn
 psycopg[binary]
 """

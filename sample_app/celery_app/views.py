@@ -23,6 +23,9 @@ from celery_app.tasks import add, send_email
 logger = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 2
+# The tasks this session queued, newest first, shown on the form page.
+SESSION_QUEUED = "celery_queued"
+SESSION_QUEUED_KEEP = 5
 
 
 class HttpResponseSeeOther(HttpResponseRedirect):
@@ -32,7 +35,11 @@ class HttpResponseSeeOther(HttpResponseRedirect):
 def _form_page(
     request: HttpRequest, add_form: Form, email_form: Form, status: int = 200
 ) -> HttpResponse:
-    context = {"add_form": add_form, "email_form": email_form}
+    context = {
+        "add_form": add_form,
+        "email_form": email_form,
+        "queued": request.session.get(SESSION_QUEUED, []),
+    }
     return render(request, "celery_app/form.html", context, status=status)
 
 
@@ -43,6 +50,8 @@ def _queue(request: HttpRequest, task: Task, kwargs: dict[str, Any]) -> HttpResp
     except (OperationalError, OSError) as error:
         logger.error("could not queue %s: broker unreachable: %s", task.name, error)
         return render(request, "celery_app/broker_down.html", status=503)
+    queued = [async_result.id, *request.session.get(SESSION_QUEUED, [])]
+    request.session[SESSION_QUEUED] = queued[:SESSION_QUEUED_KEEP]
     return HttpResponseSeeOther(reverse("celery:result", args=[async_result.id]))
 
 

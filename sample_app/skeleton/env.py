@@ -95,6 +95,7 @@ class Config:
     csrf_trusted_origins: list[str]
     database: dict[str, Any]
     broker_url: str
+    cache_url: str
     result_backend: str
     task_always_eager: bool
     beat_schedule_filename: str
@@ -132,6 +133,16 @@ def parse_database_url(url: str, conn_max_age: int, connect_timeout: int) -> dic
         options = database.setdefault("OPTIONS", {})
         options.setdefault("connect_timeout", connect_timeout)
     return database
+
+
+def redis_url(env: Env, name: str) -> str:
+    """An optional redis:// (or TLS rediss://) URL; empty when unset."""
+    url = env.get_str(name)
+    if url and not url.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured(
+            f"{name} must be a redis:// or rediss:// URL, e.g. redis://user:password@redis1:6379/0"
+        )
+    return url
 
 
 def read_config(environ: Mapping[str, str] | None = None) -> Config:
@@ -194,6 +205,7 @@ def read_config(environ: Mapping[str, str] | None = None) -> Config:
         broker_url=production_required(
             "CELERY_BROKER_URL", "e.g. amqp://user:password@broker1:5672/vhost", "memory://"
         ),
+        cache_url=redis_url(env, "REDIS_URL"),
         result_backend=env.get_str("CELERY_RESULT_BACKEND", "django-db"),
         task_always_eager=env.get_bool("CELERY_TASK_ALWAYS_EAGER", False),
         beat_schedule_filename=env.get_str(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -16,6 +17,9 @@ BROKER_CONNECT_TIMEOUT = 2.0
 # A successful broker check is reused this long, so polling every second does not open
 # a broker connection every second; a failure is never reused.
 BROKER_OK_CACHE_SECONDS = 5.0
+
+CACHE_PROBE_KEY = "skeleton:readyz"
+CACHE_PROBE_SECONDS = 10
 
 CheckResult = tuple[bool, str]
 
@@ -73,6 +77,18 @@ def check_broker(url: str | None = None) -> CheckResult:
     return True, "ok"
 
 
+def check_cache() -> CheckResult:
+    """Write and read back one short-lived key (the cache's own socket timeouts apply)."""
+    try:
+        cache.set(CACHE_PROBE_KEY, "ok", timeout=CACHE_PROBE_SECONDS)
+        if cache.get(CACHE_PROBE_KEY) != "ok":
+            return False, "the cache did not keep a key"
+    except Exception as error:
+        logger.warning("readiness: cache check failed: %s", error)
+        return False, f"{type(error).__name__}: {error}"
+    return True, "ok"
+
+
 def reset_caches() -> None:
     """Forget cached check results (used by tests)."""
     _cache.migrations_applied = False
@@ -80,10 +96,11 @@ def reset_caches() -> None:
 
 
 # Checks whose failure degrades the site without making this process unready. The broker
-# is shared by every web host: failing /readyz on it would take them all out of HAProxy
-# at once, and pages that queue no task work without it (the Celery form answers 503 by
-# itself). /readyz reports it as "degraded", with status 200.
-DEGRADING = frozenset({"broker"})
+# and the cache are shared by every web host: failing /readyz on them would take them all
+# out of HAProxy at once, and pages work without them (the Celery form answers 503 by
+# itself, cached sections are rendered afresh, sessions are read from the database).
+# /readyz reports them as "degraded", with status 200.
+DEGRADING = frozenset({"broker", "cache"})
 
 
 def run_checks() -> dict[str, CheckResult]:
@@ -91,4 +108,5 @@ def run_checks() -> dict[str, CheckResult]:
         "database": check_database(),
         "migrations": check_migrations(),
         "broker": check_broker(),
+        "cache": check_cache(),
     }

@@ -74,6 +74,23 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Cache: Redis when REDIS_URL is set (shared by every web host), else this process's
+# memory. Short socket timeouts: a cache that does not answer costs a page a second, not
+# a worker's whole timeout (the pages that use it fall back to working without it).
+if CONFIG.cache_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CONFIG.cache_url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions in the cache and, written through, in the database: a cache that evicts,
+# restarts or is down logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Static files: hashed names (cacheable forever), collected to STATIC_ROOT by collectstatic.
 STATIC_URL = "/static/"
 STATIC_ROOT = CONFIG.static_root
@@ -158,9 +175,20 @@ CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
 CELERY_TASK_PUBLISH_RETRY = True
-# Publisher confirms: a task is queued only once RabbitMQ says it has the message (a
-# publish it refuses raises instead of vanishing).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+if CONFIG.broker_url.startswith(("redis://", "rediss://")):
+    # Redis has no acknowledgements of its own: a task a worker took is given to another
+    # worker if not acknowledged within the visibility timeout, so it must be longer than
+    # the longest task (CELERY_TASK_TIME_LIMIT) or a task still running would run twice.
+    # With late acknowledgement (above), a task whose worker died runs again after it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
+else:
+    # Publisher confirms: a task is queued only once RabbitMQ says it has the message (a
+    # publish it refuses raises instead of vanishing).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,

@@ -2,24 +2,51 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth.decorators import user_passes_test
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from skeleton import health
 from skeleton.middleware import HOSTNAME
 
+logger = logging.getLogger(__name__)
+
+# The home page's cached section: rendered by one web host, then served from the cache
+# (shared by every web host when it is Redis) for this long.
+SECTION_KEY = "skeleton:home-section"
+SECTION_SECONDS = 30
+
 
 def release() -> str | None:
     return settings.RELEASE or None
 
 
+def cached_section() -> dict[str, object]:
+    """Who rendered the home page's cached section and when; rendered afresh, not
+    failed, when the cache cannot be reached."""
+    fresh = {"rendered_by": HOSTNAME, "rendered_at": timezone.now().isoformat(timespec="seconds")}
+    try:
+        section = cache.get(SECTION_KEY)
+        if section is None:
+            cache.set(SECTION_KEY, fresh, SECTION_SECONDS)
+            return {**fresh, "cached": False, "cache_ok": True}
+    except Exception as error:
+        logger.warning("home: the cache is unavailable: %s", error)
+        return {**fresh, "cached": False, "cache_ok": False}
+    return {**section, "cached": True, "cache_ok": True}
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "skeleton/home.html")
+    context = {"section": cached_section(), "section_seconds": SECTION_SECONDS}
+    return render(request, "skeleton/home.html", context)
 
 
 @never_cache

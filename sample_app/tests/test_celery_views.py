@@ -37,6 +37,20 @@ def test_posting_two_numbers_queues_add_and_redirects_to_its_result(client: Clie
     assert stored.task_name == "celery_app.tasks.add"
 
 
+def test_form_page_lists_the_tasks_this_session_queued_newest_first(client: Client) -> None:
+    assert "none yet in this session" in client.get("/celery/").content.decode()
+    ids = [
+        RESULT_URL.match(client.post("/celery/", {"x": "1", "y": str(n)})["Location"])["id"]
+        for n in range(7)
+    ]
+
+    body = client.get("/celery/").content.decode()
+    listed = re.findall(r'class="queued-task" href="/celery/result/([^/]+)/"', body)
+    assert listed == ids[::-1][:5]
+    # Another visitor (no session cookie) sees none of them.
+    assert "none yet in this session" in Client().get("/celery/").content.decode()
+
+
 def test_result_page_shows_the_result_of_a_finished_task(client: Client) -> None:
     response = client.post("/celery/", {"x": "2", "y": "40"}, follow=True)
 

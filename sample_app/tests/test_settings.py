@@ -1,5 +1,7 @@
 """Configuration from environment variables: validation, defaults, production checks."""
 
+import json
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from skeleton.env import read_config, read_gunicorn_config
@@ -73,6 +75,7 @@ def test_all_missing_required_variables_are_reported_at_once() -> None:
         ("SENTRY_TRACES_SAMPLE_RATE", "2", "SENTRY_TRACES_SAMPLE_RATE must be between"),
         ("SENTRY_TRACES_SAMPLE_RATE", "lots", "SENTRY_TRACES_SAMPLE_RATE must be a number"),
         ("DATABASE_URL", "nosuchdb://x/y", "DATABASE_URL is not a valid database URL"),
+        ("REDIS_URL", "memcached://cache1:11211", "REDIS_URL must be a redis:// or rediss:// URL"),
     ],
 )
 def test_invalid_value_fails_naming_the_variable(name: str, value: str, message: str) -> None:
@@ -186,6 +189,46 @@ def test_check_deploy_is_silent_with_production_values() -> None:
     assert process.returncode == 0, process.stdout + process.stderr
     assert "System check identified no issues (0 silenced)." in process.stdout
     assert "WARNING" not in process.stderr
+
+
+def test_redis_as_cache_and_broker_gives_the_settings_that_keep_tasks_safe() -> None:
+    environ = {
+        **PRODUCTION_ENVIRONMENT,
+        "REDIS_URL": "redis://app:secret@redis1:6379/0",
+        "CELERY_BROKER_URL": "redis://app:secret@redis1:6379/1",
+    }
+    show = (
+        "from django.conf import settings as s; import json; print(json.dumps(["
+        "s.CACHES['default'], s.SESSION_ENGINE, s.CELERY_BROKER_TRANSPORT_OPTIONS,"
+        " s.CELERY_TASK_ACKS_LATE, s.CELERY_TASK_TIME_LIMIT]))"
+    )
+
+    process = run_manage("shell", "-c", show, environ=environ)
+
+    assert process.returncode == 0, process.stderr
+    cache, sessions, transport, acks_late, time_limit = json.loads(process.stdout.splitlines()[-1])
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://app:secret@redis1:6379/0"
+    assert sessions == "django.contrib.sessions.backends.cached_db"
+    # A task is given to another worker only once the visibility timeout has passed: longer
+    # than the longest task, or a running task would run twice.
+    assert transport["visibility_timeout"] > time_limit
+    assert "confirm_publish" not in transport
+    assert acks_late is True
+
+
+def test_without_redis_the_cache_is_local_and_rabbitmq_confirms_publishes() -> None:
+    show = (
+        "from django.conf import settings as s; import json; print(json.dumps(["
+        "s.CACHES['default']['BACKEND'], s.CELERY_BROKER_TRANSPORT_OPTIONS]))"
+    )
+
+    process = run_manage("shell", "-c", show, environ=PRODUCTION_ENVIRONMENT)
+
+    assert process.returncode == 0, process.stderr
+    backend, transport = json.loads(process.stdout.splitlines()[-1])
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
+    assert transport == {"confirm_publish": True}
 
 
 def test_debug_mode_starts_with_no_other_variables() -> None:

@@ -1,15 +1,33 @@
 """Project views: home page, /healthz, /readyz, admin, the X-Served-By header, HTTPS."""
 
+import re
 import socket
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client, override_settings
 from skeleton import health
 
 pytestmark = pytest.mark.django_db
 
 HOSTNAME = socket.gethostname()
+
+
+@pytest.fixture
+def unreachable_cache() -> Iterator[None]:
+    """Django's Redis cache pointed at a local port where nothing listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{port}/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    with override_settings(CACHES={"default": redis}):
+        yield
 
 
 def test_home_page_names_host_and_release_and_links_celery_and_admin(client: Client) -> None:
@@ -50,6 +68,7 @@ def test_readyz_is_ok_when_database_migrations_and_broker_are_ok(client: Client)
         "database": True,
         "migrations": True,
         "broker": True,
+        "cache": True,
     }
 
 
@@ -81,6 +100,38 @@ def test_readyz_stays_200_but_degraded_when_only_the_broker_is_down(
     assert data["status"] == "degraded"
     assert data["checks"]["broker"] == {"ok": False, "detail": "ConnectionRefusedError: down"}
     assert data["checks"]["database"]["ok"] is True
+
+
+def test_readyz_stays_200_but_degraded_when_only_the_cache_is_down(
+    client: Client, unreachable_cache: None
+) -> None:
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["status"] == "degraded"
+    assert data["checks"]["cache"]["ok"] is False
+    assert "ConnectionError" in data["checks"]["cache"]["detail"]
+    assert data["checks"]["database"]["ok"] is True
+
+
+def test_home_page_section_is_rendered_once_then_served_from_the_cache(client: Client) -> None:
+    cache.clear()
+    first = client.get("/").content.decode()
+    second = client.get("/").content.decode()
+
+    assert "is cached" in first
+    assert "came from the cache" in second
+    time = re.search(r'class="section-time">([^<]+)<', first)
+    assert time
+    assert time.group(1) in second
+
+
+def test_home_page_answers_without_its_cache(client: Client, unreachable_cache: None) -> None:
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "the cache is unavailable" in response.content.decode()
 
 
 @override_settings(SECURE_SSL_REDIRECT=True)

@@ -170,6 +170,18 @@ CASES = [
         },
     ),
     Case(
+        "empty secret: a Redis user's password is empty",
+        "site.yml",
+        ("redis_users[0].password", "empty", "A non-empty value is expected"),
+        {"redis_users": [{"name": "app", "password": ""}]},
+    ),
+    Case(
+        "reserved: a Redis user named default (Redis's own, which the role turns off)",
+        "site.yml",
+        ("redis_users", "not default", "['default']"),
+        {"redis_users": [{"name": "default", "password": "a-password"}]},
+    ),
+    Case(
         "renamed: rabbitmq_app_password, from before rabbitmq_vhosts",
         "site.yml",
         ("rabbitmq_app_password", "replaced by rabbitmq_vhosts"),
@@ -290,10 +302,30 @@ CASES = [
         group_hosts=("loadbalancers", 0),
     ),
     Case(
-        "empty group: brokers while workers has hosts",
+        "empty group: brokers while Celery's broker is RabbitMQ",
         "deploy.yml",
-        ("'brokers' has no hosts", "when workers has hosts"),
+        ("celery_broker is rabbitmq", "inventory group brokers (0 hosts, at least 1 needed)"),
         group_hosts=("brokers", 0),
+    ),
+    Case(
+        "empty group: redisservers while Celery's broker is Redis",
+        "deploy.yml",
+        ("celery_broker is redis", "inventory group redisservers (0 hosts, at least 1 needed)"),
+        {"celery_broker": "redis"},
+        group_hosts=("redisservers", 0),
+    ),
+    Case(
+        "disagreement: Celery's broker is Redis, the app's CELERY_BROKER_URL RabbitMQ's",
+        "deploy.yml",
+        ("celery_broker is redis", "CELERY_BROKER_URL must be a redis://", "(it is amqp://...)"),
+        {"celery_broker": "redis"},
+    ),
+    Case(
+        "empty group: redisservers while the app's REDIS_URL names a Redis",
+        "deploy.yml",
+        ("REDIS_URL in the app's environment name a Redis", "redisservers has no hosts"),
+        {"app_environment": {"REDIS_URL": "redis://app:secret@10.89.68.21:6379/0"}},
+        group_hosts=("redisservers", 0),
     ),
     Case(
         "service address not on the host: postgresql_listen_addresses",

@@ -3,7 +3,8 @@
     django-admin queue_tokens --batch restart --count 1000 [--start 1000] [--per-second 20]
 
 Prints {"batch": ..., "queued": N, "first": ..., "last": ...} as JSON, where "queued" counts
-the publishes that returned: with publisher confirms (settings), each one the broker took.
+the publishes that returned, each one the broker took: RabbitMQ confirms each publish
+(settings), Redis answers each push.
 """
 
 from __future__ import annotations
