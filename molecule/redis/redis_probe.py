@@ -24,15 +24,18 @@ import redis
 
 
 def classify(err: Exception) -> str:
-    # By Redis's own error codes: redis-py's classes for them differ between versions.
+    # By Redis's error codes and texts: redis-py's classes for them differ between versions
+    # (4.3 raises ResponseError("WRONGPASS ..."), later ones AuthenticationError, a
+    # ConnectionError, without the code).
     text = str(err)
-    if text.startswith("WRONGPASS"):
-        return "auth_refused"
-    if text.startswith("NOAUTH") or "authentication required" in text.lower():
+    lower = text.lower()
+    if text.startswith("NOAUTH") or "authentication required" in lower:
         return "noauth"
+    if text.startswith("WRONGPASS") or isinstance(err, redis.exceptions.AuthenticationError):
+        return "auth_refused"
     if isinstance(err, redis.exceptions.NoPermissionError) or text.startswith("NOPERM"):
         return "noperm"
-    if text.startswith("OOM"):
+    if text.startswith("OOM") or "used memory > 'maxmemory'" in lower:
         return "oom"
     if isinstance(err, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
         return "unreachable"

@@ -88,8 +88,9 @@ if CONFIG.cache_url:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions in the cache and, written through, in the database: a cache that evicts,
-# restarts or is down logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# restarts or is down logs nobody out (skeleton.sessions: Django's cached_db with every
+# cache call guarded).
+SESSION_ENGINE = "skeleton.sessions"
 
 # Static files: hashed names (cacheable forever), collected to STATIC_ROOT by collectstatic.
 STATIC_URL = "/static/"

@@ -209,7 +209,7 @@ def test_redis_as_cache_and_broker_gives_the_settings_that_keep_tasks_safe() -> 
     cache, sessions, transport, acks_late, time_limit = json.loads(process.stdout.splitlines()[-1])
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert cache["LOCATION"] == "redis://app:secret@redis1:6379/0"
-    assert sessions == "django.contrib.sessions.backends.cached_db"
+    assert sessions == "skeleton.sessions"
     # A task is given to another worker only once the visibility timeout has passed: longer
     # than the longest task, or a running task would run twice.
     assert transport["visibility_timeout"] > time_limit

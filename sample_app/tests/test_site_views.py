@@ -3,6 +3,7 @@
 import re
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth.models import User
@@ -18,6 +19,12 @@ HOSTNAME = socket.gethostname()
 @pytest.fixture
 def unreachable_cache() -> Iterator[None]:
     """Django's Redis cache pointed at a local port where nothing listens."""
+    with _unreachable_cache():
+        yield
+
+
+@contextmanager
+def _unreachable_cache() -> Iterator[None]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -125,6 +132,29 @@ def test_home_page_section_is_rendered_once_then_served_from_the_cache(client: C
     time = re.search(r'class="section-time">([^<]+)<', first)
     assert time
     assert time.group(1) in second
+
+
+def test_a_visitor_with_a_session_is_served_without_the_cache(client: Client) -> None:
+    queued = client.post("/celery/", {"x": "1", "y": "2"})
+    task_id = queued["Location"].split("/")[-2]
+    assert "sessionid" in queued.cookies
+
+    with _unreachable_cache():
+        page = client.get("/celery/")
+        again = client.post("/celery/", {"x": "3", "y": "4"})
+
+    assert page.status_code == 200
+    assert task_id in page.content.decode()
+    assert again.status_code == 303
+
+
+def test_a_new_visitor_gets_a_session_without_the_cache(client: Client) -> None:
+    with _unreachable_cache():
+        queued = client.post("/celery/", {"x": "1", "y": "2"})
+        page = client.get("/celery/")
+
+    assert queued.status_code == 303
+    assert queued["Location"].split("/")[-2] in page.content.decode()
 
 
 def test_home_page_answers_without_its_cache(client: Client, unreachable_cache: None) -> None:

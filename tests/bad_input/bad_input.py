@@ -321,6 +321,12 @@ CASES = [
         {"celery_broker": "redis"},
     ),
     Case(
+        "a Redis that evicts as Celery's broker: redis_usage cache",
+        "deploy.yml",
+        ("celery_broker is redis, but redis_usage is cache on web1", "Set redis_usage to broker"),
+        {"celery_broker": "redis", "redis_usage": "cache"},
+    ),
+    Case(
         "empty group: redisservers while the app's REDIS_URL names a Redis",
         "deploy.yml",
         ("REDIS_URL in the app's environment name a Redis", "redisservers has no hosts"),

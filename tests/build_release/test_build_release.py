@@ -212,8 +212,8 @@ redis==8.2.0 \\
 def test_a_target_gets_every_wheel_its_python_may_need_whatever_the_controllers() -> None:
     """Markers are the target's: async-timeout is needed on 3.11.0-3.11.2 (Debian 12's
     3.11.2), whatever Python the controller runs; never on 3.13, nor pywin32 on Linux."""
-    for_311 = build_release.lock_for_target(MARKED_LOCK, "3.11", "x86_64")
-    for_313 = build_release.lock_for_target(MARKED_LOCK, "3.13", "x86_64")
+    [for_311] = build_release.locks_for_target(MARKED_LOCK, "3.11", "x86_64")
+    [for_313] = build_release.locks_for_target(MARKED_LOCK, "3.13", "x86_64")
 
     assert "async-timeout==5.0.1 \\\n    --hash=sha256:aaaa\n    # via redis\n" in for_311
     assert ";" not in for_311
@@ -222,3 +222,18 @@ def test_a_target_gets_every_wheel_its_python_may_need_whatever_the_controllers(
     assert "redis==8.2.0 \\\n    --hash=sha256:dddd\n" in for_311
     assert "async-timeout" not in for_313
     assert "redis==8.2.0" in for_313
+
+
+def test_a_package_pinned_twice_by_patch_release_is_downloaded_once_per_pin() -> None:
+    lock = (
+        "foo==1.0 ; python_full_version < '3.11.3' \\\n    --hash=sha256:aaaa\n"
+        "foo==2.0 ; python_full_version >= '3.11.3' \\\n    --hash=sha256:bbbb\n"
+        "bar==1.0 \\\n    --hash=sha256:cccc\n"
+    )
+
+    texts = build_release.locks_for_target(lock, "3.11", "x86_64")
+
+    assert len(texts) == 2
+    assert ["foo==1.0" in text for text in texts] == [True, False]
+    assert ["foo==2.0" in text for text in texts] == [False, True]
+    assert all("bar==1.0" in text for text in texts)

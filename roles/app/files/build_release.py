@@ -242,16 +242,19 @@ def _marker(requirement: str) -> str:
     return requirement.partition(";")[2].strip().rstrip("\\").strip()
 
 
-def lock_for_target(text: str, python: str, machine: str) -> str:
+def locks_for_target(text: str, python: str, machine: str) -> list[str]:
     """The lock's requirements a target of this Python (major.minor) and machine may need,
-    without their environment markers, for `pip download`.
+    without their environment markers, for `pip download`: one requirements text per
+    distinct set (usually one).
 
     pip download evaluates markers on the controller's Python, not the target's: a wheel
     locked for `python_full_version < '3.11.3'` (async-timeout, for redis) was left out
     for Debian 12's 3.11.2 when the controller ran 3.11.7, and the install on the host
-    failed. The target's patch release is not known here, so a requirement is kept when
-    its marker holds for any patch release of its minor version (the host's pip then
-    installs what its own markers ask for, from a wheelhouse that has it all).
+    failed. The target's patch release is not known here, so the markers are evaluated
+    for each patch release of its minor version on Linux/CPython; the sets of requirements
+    they choose (a set another one contains is left out) are downloaded into one
+    wheelhouse, and the host's pip installs what its own markers ask for. A lock that pins
+    one package twice, by patch release, gives two sets, never one with both pins.
     """
     try:
         from packaging.markers import Marker
@@ -273,27 +276,38 @@ def lock_for_target(text: str, python: str, machine: str) -> str:
             entries[-1].append(line)
         else:
             entries.append([line])
-    kept = []
-    for entry in entries:
-        first = entry[0]
-        marker = _marker(first) if first and not first.startswith(("#", "-")) else ""
-        if marker:
-            versions = (f"{python}.{patch}" for patch in range(40))
-            environments = ({**base, "python_full_version": v} for v in versions)
-            if not any(Marker(marker).evaluate(env) for env in environments):
-                continue
-            continued = " \\" if first.rstrip().endswith("\\") else ""
-            entry = [first.partition(";")[0].rstrip() + continued, *entry[1:]]
-        kept.extend(entry)
-    return "\n".join(kept) + "\n"
+    markers = [
+        _marker(entry[0]) if entry[0] and not entry[0].startswith(("#", "-")) else ""
+        for entry in entries
+    ]
+    chosen: list[frozenset[int]] = []
+    for patch in range(40):
+        env = {**base, "python_full_version": f"{python}.{patch}"}
+        picked = frozenset(
+            i for i, marker in enumerate(markers) if not marker or Marker(marker).evaluate(env)
+        )
+        if picked not in chosen:
+            chosen.append(picked)
+    chosen = [one for one in chosen if not any(one < other for other in chosen)]
+    texts = []
+    for picked in chosen:
+        lines = []
+        for i in sorted(picked):
+            first, rest = entries[i][0], entries[i][1:]
+            if markers[i]:
+                continued = " \\" if first.rstrip().endswith("\\") else ""
+                first = first.partition(";")[0].rstrip() + continued
+            lines += [first, *rest]
+        texts.append("\n".join(lines) + "\n")
+    return texts
 
 
 def build_wheelhouse(lock: Path, python: str, machine: str, cache: Path) -> Path:
     tag = "cp" + python.replace(".", "")
-    targeted_text = lock_for_target(lock.read_text(), python, machine)
+    targeted_texts = locks_for_target(lock.read_text(), python, machine)
     # Named after the lock and after what is downloaded for this target, so a wheelhouse
-    # made before lock_for_target (which missed marker-dependent wheels) is not reused.
-    targeted_sha = hashlib.sha256(targeted_text.encode()).hexdigest()[:8]
+    # made before locks_for_target (which missed marker-dependent wheels) is not reused.
+    targeted_sha = hashlib.sha256("\0".join(targeted_texts).encode()).hexdigest()[:8]
     tarball = cache / f"wheelhouse-{sha256_file(lock)[:12]}-{tag}-{machine}-{targeted_sha}.tar"
     if tarball.exists():
         return tarball
@@ -313,13 +327,14 @@ def build_wheelhouse(lock: Path, python: str, machine: str, cache: Path) -> Path
         cmd += ["--abi", "none"]
         for platform in [*PLATFORMS[machine], "any"]:
             cmd += ["--platform", platform]
-        targeted = Path(tmp) / "requirements-target.txt"
-        targeted.write_text(targeted_text)
         wheels = Path(tmp) / "wheels"
-        cmd += ["--dest", str(wheels), "--requirement", str(targeted)]
-        run(
-            cmd, f"the wheelhouse for Python {python} on {machine} (a target cannot run this build)"
-        )
+        for number, targeted_text in enumerate(targeted_texts):
+            targeted = Path(tmp) / f"requirements-target-{number}.txt"
+            targeted.write_text(targeted_text)
+            run(
+                [*cmd, "--dest", str(wheels), "--requirement", str(targeted)],
+                f"the wheelhouse for Python {python} on {machine} (a target cannot run this build)",
+            )
         partial = tarball.with_suffix(".tmp")
         with tarfile.open(partial, "w") as archive:
             for wheel in sorted(wheels.iterdir()):
