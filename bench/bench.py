@@ -507,7 +507,7 @@ def fetch(url: str, headers: dict | None = None) -> str:
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - http(s) only
-    opened = urllib.request.urlopen(request, timeout=10, context=context)  # noqa: S310 - same URL
+    opened = urllib.request.urlopen(request, timeout=10, context=context)  # noqa: S310 - the http(s) request above
     with opened as response:
         return response.read().decode("utf-8", "replace")
 

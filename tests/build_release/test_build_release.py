@@ -168,7 +168,7 @@ def test_project_without_packaging_ships_as_it_is(
     target = tmp_path / "lib"
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index"]
     # The same install app-run's release gets (release.yml): the project at lib/'s root.
-    subprocess.run([*pip, f"--target={target}", built["app_wheel"]], check=True)  # noqa: S603 - test
+    subprocess.run([*pip, f"--target={target}", built["app_wheel"]], check=True)  # noqa: S603 - fixed argv: pip on a built wheel
     for name in ["manage.py", "pkg/__init__.py", "templates/base.html", "requirements.lock"]:
         assert (target / name).read_bytes() == (project / name).read_bytes()
 
