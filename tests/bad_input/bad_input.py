@@ -399,6 +399,39 @@ CASES = [
         },
         template_fails=True,
     ),
+    Case(
+        "backup repository host not in the inventory: pgbackrest_repository_host",
+        "site.yml",
+        (
+            "pgbackrest_repository_host on web1",
+            "a host of the inventory's backupservers group",
+            "backup9",
+        ),
+        {"pgbackrest_repository_host": "backup9"},
+    ),
+    Case(
+        "backup passphrase too short: pgbackrest_cipher_pass",
+        "site.yml",
+        ("pgbackrest_cipher_pass on lb1", "at least 20 characters"),
+        {"pgbackrest_cipher_pass": "short"},
+    ),
+    Case(
+        "backup schedule systemd cannot read: pgbackrest_full_schedule",
+        "site.yml",
+        ("pgbackrest_full_schedule", "a systemd calendar event", "every sunday"),
+        {"pgbackrest_full_schedule": "every sunday"},
+    ),
+    Case(
+        "restore without confirmation: restore_confirm",
+        "restore.yml",
+        ("restore_confirm", "the database server to restore", "['web1']"),
+    ),
+    Case(
+        "restore point that is not a moment: restore_time",
+        "restore.yml",
+        ("restore_time", "YYYY-MM-DD HH:MM:SS and its UTC offset", "yesterday"),
+        {"restore_confirm": "web1", "restore_time": "yesterday"},
+    ),
 ]
 
 # And the cases generated from the argument specs (from_specs.py): the wrong types and

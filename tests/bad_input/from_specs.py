@@ -78,14 +78,17 @@ def sources() -> list[tuple[str, str, dict[str, dict], dict[str, dict]]]:
         specs = role_specs(role)
         found.append((role.name, "site.yml", role_options(specs), role_rules(role)))
         # A role's other checks (`assert_<what>`, e.g. haproxy's assert_server: what a
-        # deploy's drain reads on a web host), with `__<role>_<what>_input_rules`, by deploy.yml.
+        # deploy's drain reads on a web host), with `__<role>_<what>_input_rules`, by
+        # <what>.yml where there is such a playbook (pgbackrest's assert_restore), else
+        # deploy.yml.
         for entry, spec in specs.items():
             if entry.startswith("assert_"):
                 what = entry.removeprefix("assert_")
+                own = ROLES.parent / "playbooks" / f"{what}.yml"
                 found.append(
                     (
                         f"{role.name} {what}",
-                        "deploy.yml",
+                        own.name if own.exists() else "deploy.yml",
                         spec.get("options") or {},
                         role_rules(role, what),
                     )
