@@ -54,19 +54,20 @@ PROJECTS = Path(__file__).resolve().parent / "projects"
 PLAYBOOKS = ROOT / "playbooks"
 # The plays that may run before a bad input is found: facts.yml's (read-only), the deploy
 # lock's (taken, and let go when the run ends), the preflight's, maintenance.yml's (its
-# one play checks the request first), and rollback.yml's read-only search for the
-# release (its first play of its own).
+# one play checks the request first), and the first play of their own of rollback.yml
+# (its read-only search for the release) and restore.yml (its checks).
 CHECK_PLAYS = {
     play["name"]
     for name in ("facts.yml", "lock.yml", "preflight.yml", "maintenance.yml")
     for play in yaml.safe_load((PLAYBOOKS / name).read_text())
 }
-CHECK_PLAYS.add(
+CHECK_PLAYS.update(
     next(
         play["name"]
-        for play in yaml.safe_load((PLAYBOOKS / "rollback.yml").read_text())
+        for play in yaml.safe_load((PLAYBOOKS / name).read_text())
         if "ansible.builtin.import_playbook" not in play
     )
+    for name in ("rollback.yml", "restore.yml")
 )
 # The example production vault, whose password the docs publish.
 EXAMPLE_VAULT = ROOT / "inventories" / "production" / "group_vars" / "all" / "vault.yml"
