@@ -5,7 +5,8 @@ and its rules cannot express (a missing or empty secret, a published example sec
 empty group, a rollout batch that would drain every web host or is over 1 with one, a
 firewall admin range that would lock the controller out or is no address, a service
 address that is not on the host, a rollback to a release that does not exist, a missing
-certificate file, a full disk), and
+certificate file, a malformed ACME e-mail or directory, a wildcard name for HTTP-01, two
+certificate sources, a full disk), and
 the cases from_specs.py generates from every argument spec and its rules (wrong types,
 choices, numbers out of range, empty and missing values of every option). Each case runs
 ansible-playbook (site.yml, deploy.yml, rollback.yml or maintenance.yml) with wrong values
@@ -74,6 +75,12 @@ EXAMPLE_VAULT = ROOT / "inventories" / "production" / "group_vars" / "all" / "va
 EXAMPLE_VAULT_PASSWORD = "example-vault-password"
 MISSING_FILE = "/nonexistent/bad-input/site"
 READ_MISSING = "{{{{ lookup('ansible.builtin.file', '" + MISSING_FILE + ".{}') }}}}"
+# A certificate from an ACME CA, in place of the sandbox's self-signed one.
+ACME = {
+    "haproxy_tls_self_signed": False,
+    "haproxy_tls_acme": True,
+    "haproxy_acme_email": "ops@example.com",
+}
 
 
 @dataclass(frozen=True)
@@ -399,6 +406,30 @@ CASES = [
             "haproxy_tls_private_key": READ_MISSING.format("key"),
         },
         template_fails=True,
+    ),
+    Case(
+        "malformed ACME e-mail: haproxy_acme_email has no domain",
+        "site.yml",
+        ("haproxy_acme_email", "the e-mail address of the ACME account", "got 'ops@'"),
+        {**ACME, "haproxy_acme_email": "ops@"},
+    ),
+    Case(
+        "malformed ACME directory: haproxy_acme_directory is plain HTTP",
+        "site.yml",
+        ("haproxy_acme_directory", "the https:// URL", "got 'http://acme.example.com/directory'"),
+        {**ACME, "haproxy_acme_directory": "http://acme.example.com/directory"},
+    ),
+    Case(
+        "ACME for a wildcard: haproxy_acme_names lists a name HTTP-01 cannot prove",
+        "site.yml",
+        ("haproxy_acme_names", "no '*.' name", "*.example.com"),
+        {**ACME, "haproxy_acme_names": ["www.example.com", "*.example.com"]},
+    ),
+    Case(
+        "two certificate sources: haproxy_tls_acme and haproxy_tls_self_signed",
+        "site.yml",
+        ("haproxy_tls_acme: true", "haproxy_tls_self_signed: true", "not two of them"),
+        {**ACME, "haproxy_tls_self_signed": True},
     ),
     Case(
         "backup repository host not in the inventory: pgbackrest_repository_host",
