@@ -9,13 +9,14 @@ from uuid import UUID
 from celery import Task
 from celery.result import AsyncResult
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from kombu.exceptions import OperationalError
 from skeleton.celery import app as celery_app
+from skeleton.http import HttpResponseSeeOther
 
 from celery_app.forms import AddForm, EmailForm
 from celery_app.tasks import add, send_email
@@ -26,10 +27,6 @@ REFRESH_SECONDS = 2
 # The tasks this session queued, newest first, shown on the form page.
 SESSION_QUEUED = "celery_queued"
 SESSION_QUEUED_KEEP = 5
-
-
-class HttpResponseSeeOther(HttpResponseRedirect):
-    status_code = 303
 
 
 def _form_page(

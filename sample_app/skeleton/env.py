@@ -114,6 +114,9 @@ class Config:
     default_from_email: str
     static_root: str
     media_root: str
+    media_bucket: str
+    media_endpoint_url: str
+    media_region: str
     secure_ssl_redirect: bool
     secure_proxy_ssl_header: bool
     use_x_forwarded_host: bool
@@ -235,6 +238,11 @@ def read_config(environ: Mapping[str, str] | None = None) -> Config:
             "directory for uploaded files, served as /media/",
             str(BASE_DIR / "var" / "media"),
         ),
+        # Uploads on object storage (S3 protocol, django-storages) when a bucket is named;
+        # boto3 reads the credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+        media_bucket=env.get_str("AWS_STORAGE_BUCKET_NAME"),
+        media_endpoint_url=env.get_str("AWS_S3_ENDPOINT_URL"),
+        media_region=env.get_str("AWS_S3_REGION_NAME"),
         secure_ssl_redirect=env.get_bool("DJANGO_SECURE_SSL_REDIRECT", not debug),
         secure_proxy_ssl_header=env.get_bool("DJANGO_SECURE_PROXY_SSL_HEADER", True),
         use_x_forwarded_host=env.get_bool("DJANGO_USE_X_FORWARDED_HOST", False),

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "skeleton",
     "app1",
     "celery_app",
+    "uploads",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +102,23 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
+# Uploaded files (the uploads app) on object storage that every web host shares, when a
+# bucket is named: under media/ in the bucket. Another S3 server than AWS (its endpoint URL)
+# gets path-style addresses, which they all understand.
+if CONFIG.media_bucket:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": CONFIG.media_bucket,
+            "endpoint_url": CONFIG.media_endpoint_url or None,
+            "region_name": CONFIG.media_region or None,
+            "addressing_style": "path" if CONFIG.media_endpoint_url else None,
+            "location": "media",
+            "file_overwrite": False,
+        },
+    }
+# Under nginx's client_max_body_size (10m), which counts the form's encoding too.
+UPLOADS_MAX_BYTES = 8 * 1024 * 1024
 
 # E-mail
 EMAIL_BACKEND = CONFIG.email_backend

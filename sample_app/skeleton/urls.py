@@ -1,9 +1,8 @@
 """URL configuration of the project."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from uploads import views as uploads_views
 
 from skeleton import views
 
@@ -13,8 +12,8 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("sentry-test-error/", views.sentry_test_error, name="sentry-test-error"),
     path("celery/", include("celery_app.urls")),
+    path("uploads/", include("uploads.urls")),
+    # Uploaded files, from the storage every web host shares (uploads.views).
+    path("media/<path:name>", uploads_views.media, name="media"),
     path("admin/", admin.site.urls),
 ]
-
-# Uploaded files in development only; in production the web server serves MEDIA_ROOT.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
