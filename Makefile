@@ -81,11 +81,13 @@ sandbox-down: venv ## Remove the sandbox hosts and their network
 .PHONY: demo
 demo: sandbox-up ## Set up everything, provision and deploy the sandbox, print the URL
 	$(BIN)/ansible-playbook -i $(SANDBOX) sandbox/sentry_sink.yml
+	$(BIN)/ansible-playbook -i $(SANDBOX) sandbox/object_store.yml
 	$(BIN)/ansible-playbook -i $(SANDBOX) playbooks/site.yml
 	@echo
 	@echo "The site is up: https://127.0.0.1:8443/ (a self-signed certificate: accept it)"
 	@echo "  /            which web host answered, and the live release"
 	@echo "  /celery/     queue 2 + 3 on a Celery worker through RabbitMQ, then read the result"
+	@echo "  /uploads/    upload a file: every web host serves it, from the S3 stand-in on lb1 (in memory)"
 	@echo "  /admin/      Django's admin (create a user: ssh -i .sandbox/ssh/id_ed25519 deploy@10.89.50.21"
 	@echo "               then: sudo -u app /srv/app/bin/app-run django-admin createsuperuser)"
 	@echo "  Sentry:      errors land in the sandbox sink on lb1, on the private network: http://10.89.150.10:9000/events (read it from lb1 or a web host)"
@@ -95,7 +97,7 @@ demo: sandbox-up ## Set up everything, provision and deploy the sandbox, print t
 lint: venv ## yamllint, ansible-lint (production profile), syntax checks, ruff
 	$(BIN)/yamllint --strict .
 	$(BIN)/ansible-lint --profile production
-	@for p in $(PLAYBOOKS) sandbox/up.yml sandbox/down.yml sandbox/sentry_sink.yml; do \
+	@for p in $(PLAYBOOKS) sandbox/up.yml sandbox/down.yml sandbox/sentry_sink.yml sandbox/object_store.yml; do \
 	  echo "syntax-check $$p"; $(BIN)/ansible-playbook --syntax-check -i $(SANDBOX) "$$p" >/dev/null; done
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

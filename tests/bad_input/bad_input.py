@@ -6,7 +6,7 @@ empty group, a rollout batch that would drain every web host or is over 1 with o
 firewall admin range that would lock the controller out or is no address, a service
 address that is not on the host, a rollback to a release that does not exist, a missing
 certificate file, a malformed ACME e-mail or directory, a wildcard name for HTTP-01, two
-certificate sources, a full disk), and
+certificate sources, a bucket name S3 refuses, a full disk), and
 the cases from_specs.py generates from every argument spec and its rules (wrong types,
 choices, numbers out of range, empty and missing values of every option). Each case runs
 ansible-playbook (site.yml, deploy.yml, rollback.yml or maintenance.yml) with wrong values
@@ -426,10 +426,37 @@ CASES = [
         {**ACME, "haproxy_acme_names": ["www.example.com", "*.example.com"]},
     ),
     Case(
+        "ACME for an address: haproxy_acme_names lists an IP address",
+        "site.yml",
+        ("haproxy_acme_names", "no IP address", "203.0.113.7"),
+        {**ACME, "haproxy_acme_names": ["www.example.com", "203.0.113.7"]},
+    ),
+    Case(
+        "ACME directory CA that is no certificate: haproxy_acme_directory_ca",
+        "site.yml",
+        ("haproxy_acme_directory_ca", "the PEM certificate of the CA that signs its HTTPS"),
+        {**ACME, "haproxy_acme_directory_ca": "not a certificate"},
+    ),
+    Case(
         "two certificate sources: haproxy_tls_acme and haproxy_tls_self_signed",
         "site.yml",
         ("haproxy_tls_acme: true", "haproxy_tls_self_signed: true", "not two of them"),
         {**ACME, "haproxy_tls_self_signed": True},
+    ),
+    Case(
+        "bad bucket name: media_backup_buckets names a bucket S3 refuses",
+        "site.yml",
+        ("media_backup_buckets", "an S3 bucket name", "['app']"),
+        {
+            "media_backup_buckets": [
+                {
+                    "name": "app",
+                    "bucket": "App_Media",
+                    "access_key_id": "key",
+                    "secret_access_key": "secret",
+                }
+            ]
+        },
     ),
     Case(
         "backup repository host not in the inventory: pgbackrest_repository_host",
