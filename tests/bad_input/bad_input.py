@@ -5,13 +5,13 @@ and its rules cannot express (a missing or empty secret, a published example sec
 empty group, a rollout batch that would drain every web host or is over 1 with one, a
 firewall admin range that would lock the controller out or is no address, a service
 address that is not on the host, a rollback to a release that does not exist, a missing
-certificate file, a malformed ACME e-mail or directory, a wildcard name for HTTP-01, two
-certificate sources, a bucket name S3 refuses, a full disk), and
-the cases from_specs.py generates from every argument spec and its rules (wrong types,
-choices, numbers out of range, empty and missing values of every option). Each case runs
-ansible-playbook (site.yml, deploy.yml, rollback.yml or maintenance.yml) with wrong values
-given with -e, or on a copy of the inventory with one group emptied or trimmed, and checks
-that:
+certificate file, a malformed ACME e-mail or directory, a wildcard name for HTTP-01, an ACME
+issuer that is not an ACME load balancer, two certificate sources, a bucket name S3 refuses,
+a full disk), and the cases from_specs.py generates from every argument spec and its rules
+(wrong types, choices, numbers out of range, empty and missing values of every option).
+Each case runs ansible-playbook (site.yml, deploy.yml, rollback.yml or maintenance.yml) with
+wrong values given with -e, or on a copy of the inventory with one group emptied or trimmed,
+and checks that:
   - the run fails;
   - a failure message names the variable and what it expects;
   - no Python traceback and no Jinja error is printed;
@@ -436,6 +436,12 @@ CASES = [
         "site.yml",
         ("haproxy_acme_directory_ca", "the PEM certificate of the CA that signs its HTTPS"),
         {**ACME, "haproxy_acme_directory_ca": "not a certificate"},
+    ),
+    Case(
+        "ACME issuer that is no ACME load balancer: haproxy_acme_issuer names a web host",
+        "site.yml",
+        ("haproxy_acme_issuer", "one of those with haproxy_tls_acme", "got 'web1'"),
+        {**ACME, "haproxy_acme_names": ["www.example.com"], "haproxy_acme_issuer": "web1"},
     ),
     Case(
         "two certificate sources: haproxy_tls_acme and haproxy_tls_self_signed",
