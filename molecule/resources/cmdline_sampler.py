@@ -2,15 +2,15 @@
 """Watch every process's command line on this host for secrets (run as root).
 
     cmdline_sampler.py --secrets FILE --stop-file STOP --report REPORT \
-        [--interval 0.02] [--max-seconds 900] [--expect REGEX]
+        [--interval 0.02] [--max-seconds 900] [--expect REGEX]...
 
 Reads the secrets from FILE (one a line; the file is removed once read, so no secret
 stays on disk), then reads /proc/<pid>/cmdline of every process every --interval seconds
 until STOP exists (or --max-seconds pass). Writes a JSON report to REPORT: samples taken,
 processes seen, for each secret (by its line number, never its value) how many command
-lines held it and the first program that did, and how many distinct command lines matched
---expect (what shows the sampler was watching when the secrets were in use, e.g.
-"rabbitmqctl .* change_password"). Python standard library only.
+lines held it and the first program that did, and for each --expect how many distinct
+command lines matched it (what shows the sampler was watching when the secrets were in use,
+e.g. "rabbitmqctl.* change_password app"). Python standard library only.
 """
 
 from __future__ import annotations
@@ -44,17 +44,17 @@ def main() -> int:
     parser.add_argument("--report", required=True, type=Path)
     parser.add_argument("--interval", type=float, default=0.02)
     parser.add_argument("--max-seconds", type=float, default=900)
-    parser.add_argument("--expect", default="")
+    parser.add_argument("--expect", action="append", default=[])
     args = parser.parse_args()
 
     secrets = [line for line in args.secrets.read_text().splitlines() if line]
     args.secrets.unlink()
-    expect = re.compile(args.expect) if args.expect else None
+    expect = {pattern: re.compile(pattern) for pattern in args.expect}
     hits = [
         {"secret": n, "command_lines": 0, "first_program": None} for n in range(1, len(secrets) + 1)
     ]
     seen_hits: set[tuple[int, int, str]] = set()
-    expected: set[str] = set()
+    expected: dict[str, set[str]] = {pattern: set() for pattern in expect}
     pids: set[int] = set()
     samples = 0
     start = time.monotonic()
@@ -67,8 +67,9 @@ def main() -> int:
         samples += 1
         pids.update(lines)
         for pid, line in lines.items():
-            if expect and expect.search(line):
-                expected.add(line)
+            for pattern, regex in expect.items():
+                if regex.search(line):
+                    expected[pattern].add(line)
             for index, secret in enumerate(secrets):
                 if secret in line and (index, pid, line) not in seen_hits:
                     seen_hits.add((index, pid, line))
@@ -82,7 +83,7 @@ def main() -> int:
         "processes": len(pids),
         "secrets": len(secrets),
         "hits": hits,
-        "expected": len(expected),
+        "expected": {pattern: len(lines) for pattern, lines in expected.items()},
         "stopped_by": stopped_by,
     }
     args.report.write_text(json.dumps(report) + "\n")
