@@ -178,6 +178,12 @@ CASES = [
         },
     ),
     Case(
+        "untrimmed secret: a RabbitMQ password ends with a space (rabbitmqctl would trim it)",
+        "site.yml",
+        ("rabbitmq_vhosts", "begin or end with a space"),
+        {"rabbitmq_vhosts": [{"name": "app", "user": "app", "password": "a-password "}]},
+    ),
+    Case(
         "empty secret: a Redis user's password is empty",
         "site.yml",
         ("redis_users[0].password", "empty", "A non-empty value is expected"),
