@@ -121,6 +121,18 @@ CASES = [
         {"haproxy_maintenance_allow": ["office"]},
     ),
     Case(
+        "rate limit of 0: no login POST would ever pass",
+        "site.yml",
+        ("haproxy_rate_limit_login_requests", "at least 1", "got 0"),
+        {"haproxy_rate_limit_login_requests": 0},
+    ),
+    Case(
+        "home page as a health endpoint: every client would get its status alone",
+        "site.yml",
+        ("haproxy_health_paths", "not '/'"),
+        {"haproxy_health_paths": ["/readyz", "/"]},
+    ),
+    Case(
         "full disk: less free space on the app hosts than app_min_free_mb",
         "deploy.yml",
         ("app_min_free_mb", "MB free on", "web1"),

@@ -3,9 +3,10 @@
 
 Like the Django app it answers only requests for the site's names (SITES, comma
 separated; others get 400, as ALLOWED_HOSTS does): /readyz with 200 (503 for a host
-name listed in UNREADY, a file of names, one per line: that app is not ready here),
-and any other path with JSON naming this host and echoing the Host and forwarding
-headers it received.
+name listed in UNREADY, a file of names, one per line: that app is not ready here) and
+the details of its checks, as the app's /readyz has; /hsts with the app's own
+Strict-Transport-Security header (HSTS); and any other path, GET or POST, with JSON
+naming this host and echoing the Host and forwarding headers it received.
 """
 
 import json
@@ -16,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 SITES = os.environ["SITES"].split(",")
 UNREADY = "/etc/molecule-backend/unready"
 HOSTNAME = socket.gethostname()
+# The HSTS header an app sends of its own, which HAProxy keeps.
+APP_HSTS = "max-age=600; includeSubDomains"
 
 
 def unready() -> list[str]:
@@ -35,7 +38,10 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(400, {"error": f"host {host!r} is not one of {SITES}"})
         elif self.path == "/readyz":
             ready = host not in unready()
-            self.reply(200 if ready else 503, {"ready": ready})
+            detail = "ok" if ready else f"{host} is listed in {UNREADY}"
+            self.reply(200 if ready else 503, {"ready": ready, "checks": {"stand-in": detail}})
+        elif self.path == "/hsts":
+            self.reply(200, {"served_by": HOSTNAME}, {"Strict-Transport-Security": APP_HSTS})
         else:
             self.reply(
                 200,
@@ -49,11 +55,17 @@ class Handler(BaseHTTPRequestHandler):
                 },
             )
 
-    def reply(self, status: int, body: dict) -> None:
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.do_GET()
+
+    def reply(self, status: int, body: dict, headers: dict | None = None) -> None:
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 
