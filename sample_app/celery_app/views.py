@@ -8,6 +8,7 @@ from uuid import UUID
 
 from celery import Task
 from celery.result import AsyncResult
+from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -63,7 +64,9 @@ def add_form(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@login_required
 def email_form(request: HttpRequest) -> HttpResponse:
+    """Signed-in users only: an anonymous form that sends mail would relay spam."""
     form = EmailForm(request.POST)
     if not form.is_valid():
         return _form_page(request, AddForm(), form, status=400)

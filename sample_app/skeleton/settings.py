@@ -132,6 +132,9 @@ EMAIL_TIMEOUT = CONFIG.email_timeout
 DEFAULT_FROM_EMAIL = CONFIG.default_from_email
 SERVER_EMAIL = CONFIG.default_from_email
 
+# The pages for signed-in users only (the e-mail form) send others to the admin's login.
+LOGIN_URL = "admin:login"
+
 # Security. The proxy terminates TLS and says so in X-Forwarded-Proto.
 if CONFIG.secure_proxy_ssl_header:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

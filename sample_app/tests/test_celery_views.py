@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from typing import Any
 
 import pytest
 from celery import states
@@ -16,14 +17,41 @@ pytestmark = pytest.mark.django_db
 RESULT_URL = re.compile(r"^/celery/result/(?P<id>[0-9a-f-]{36})/$")
 
 
-def test_form_page_shows_the_add_and_email_forms(client: Client) -> None:
-    response = client.get("/celery/")
+@pytest.fixture
+def signed_in(client: Client, django_user_model: Any) -> Client:
+    client.force_login(django_user_model.objects.create_user("mailer", password="unused-1"))
+    return client
+
+
+def test_form_page_shows_the_add_and_email_forms(signed_in: Client) -> None:
+    response = signed_in.get("/celery/")
 
     assert response.status_code == 200
     body = response.content.decode()
     assert 'name="x"' in body
     assert 'name="y"' in body
     assert 'name="to"' in body
+
+
+def test_form_page_asks_an_anonymous_user_to_log_in_instead_of_the_email_form(
+    client: Client,
+) -> None:
+    response = client.get("/celery/")
+
+    body = response.content.decode()
+    assert 'name="x"' in body
+    assert 'name="to"' not in body
+    assert 'href="/admin/login/?next=/celery/"' in body
+
+
+def test_email_form_sends_an_anonymous_user_to_log_in_and_sends_nothing(client: Client) -> None:
+    response = client.post(
+        "/celery/email/", {"to": "someone@example.com", "subject": "Hi", "body": "Hello"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/celery/email/"
+    assert mail.outbox == []
 
 
 def test_posting_two_numbers_queues_add_and_redirects_to_its_result(client: Client) -> None:
@@ -139,8 +167,8 @@ def test_result_page_of_a_failed_task_says_so_without_the_traceback(client: Clie
     assert b"secret detail" not in response.content
 
 
-def test_posting_the_email_form_queues_send_email_which_sends_it(client: Client) -> None:
-    response = client.post(
+def test_posting_the_email_form_queues_send_email_which_sends_it(signed_in: Client) -> None:
+    response = signed_in.post(
         "/celery/email/",
         {"to": "someone@example.com", "subject": "Hi", "body": "Hello there"},
     )
@@ -152,16 +180,18 @@ def test_posting_the_email_form_queues_send_email_which_sends_it(client: Client)
     assert mail.outbox[0].subject == "Hi"
 
 
-def test_email_form_with_a_bad_address_re_renders_with_errors(client: Client) -> None:
-    response = client.post("/celery/email/", {"to": "not-an-address", "subject": "s", "body": "b"})
+def test_email_form_with_a_bad_address_re_renders_with_errors(signed_in: Client) -> None:
+    response = signed_in.post(
+        "/celery/email/", {"to": "not-an-address", "subject": "s", "body": "b"}
+    )
 
     assert response.status_code == 400
     assert b'class="errorlist' in response.content
     assert mail.outbox == []
 
 
-def test_email_form_accepts_only_post(client: Client) -> None:
-    assert client.get("/celery/email/").status_code == 405
+def test_email_form_accepts_only_post(signed_in: Client) -> None:
+    assert signed_in.get("/celery/email/").status_code == 405
 
 
 def test_form_rejects_a_post_without_csrf_token() -> None:
