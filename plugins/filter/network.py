@@ -9,6 +9,7 @@
     ansible_facts | django_skeleton.stack.host_addresses       -> the host's IPs, loopback included
     hostvars['web1'] | django_skeleton.stack.service_address  -> web1's service address
     groups['webservers'] | map('extract', hostvars) | map('django_skeleton.stack.service_address')
+    ['db1', '10.0.0.5'] | django_skeleton.stack.subject_alt_names  -> ['DNS:db1', 'IP:10.0.0.5']
 
 Used where a rule needs a network (pg_hba, nftables) and by the preflight's checks.
 
@@ -81,6 +82,21 @@ def service_address(host_vars):
     raise AnsibleFilterError("service_address: expects a host's hostvars (hostvars[name])")
 
 
+def subject_alt_names(names):
+    """Names a certificate is for, as subjectAltName entries: IP:<address> for an IP
+    address, DNS:<name> for anything else; each once, in order."""
+    out = []
+    for name in names:
+        name = str(name).strip()
+        try:
+            entry = f"IP:{ipaddress.ip_address(name)}"
+        except ValueError:
+            entry = f"DNS:{name}"
+        if name and entry not in out:
+            out.append(entry)
+    return out
+
+
 class FilterModule:
     def filters(self):
         return {
@@ -88,6 +104,7 @@ class FilterModule:
             "ip_invalid": ip_invalid,
             "ip_collapse": ip_collapse,
             "ip_in_networks": ip_in_networks,
+            "subject_alt_names": subject_alt_names,
             "host_addresses": host_addresses,
             "service_address": service_address,
         }

@@ -1,14 +1,14 @@
 """Bad input stops a playbook before any host changes, with a message naming the variable.
 
-A table of wrong inventories and variables written by hand, for what an argument spec
-and its rules cannot express (a missing or empty secret, a published example secret, an
-empty group, a rollout batch that would drain every web host or is over 1 with one, a
-firewall admin range that would lock the controller out or is no address, a service
-address that is not on the host, a rollback to a release that does not exist, a missing
-certificate file, a malformed ACME e-mail or directory, a wildcard name for HTTP-01, an ACME
-issuer that is not an ACME load balancer, two certificate sources, a bucket name S3 refuses,
-a full disk), and the cases from_specs.py generates from every argument spec and its rules
-(wrong types, choices, numbers out of range, empty and missing values of every option).
+A table of wrong inventories and variables written by hand, for what an argument spec and its
+rules cannot express (a missing or empty secret, a published example secret, an empty group, a
+rollout batch that would drain every web host or is over 1 with one, a firewall admin range that
+would lock the controller out or is no address, a service address that is not on the host, a
+rollback to a release that does not exist, a missing certificate file, a CA certificate with
+another key than its own, a malformed ACME e-mail or directory, a wildcard name for HTTP-01, an
+ACME issuer that is not an ACME load balancer, two certificate sources, a bucket name S3
+refuses, a full disk), and the cases from_specs.py generates from every argument spec and its
+rules (wrong types, choices, numbers out of range, empty and missing values of every option).
 Each case runs ansible-playbook (site.yml, deploy.yml, rollback.yml or maintenance.yml) with
 wrong values given with -e, or on a copy of the inventory with one group emptied or trimmed,
 and checks that:
@@ -83,6 +83,40 @@ ACME = {
 }
 
 
+def _own_ca() -> dict[str, str]:
+    """The user's own CA as roles/pki takes it, but with another key than the certificate's:
+    pki_ca_certificate a CA certificate (PEM), pki_ca_private_key a key that is not its own."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key, other = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bad-input CA")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    return {
+        "pki_ca_certificate": certificate.public_bytes(serialization.Encoding.PEM).decode(),
+        "pki_ca_private_key": other.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode(),
+    }
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -125,6 +159,12 @@ CASES = [
         "site.yml",
         ("haproxy_rate_limit_login_requests", "at least 1", "got 0"),
         {"haproxy_rate_limit_login_requests": 0},
+    ),
+    Case(
+        "own CA whose key is not its own: no host's certificate would verify",
+        "site.yml",
+        ("pki_ca_private_key", "not the key of pki_ca_certificate"),
+        _own_ca(),
     ),
     Case(
         "home page as a health endpoint: every client would get its status alone",

@@ -88,3 +88,13 @@ def test_a_hosts_addresses_are_its_facts_and_the_loopback_unless_left_out():
     assert network.host_addresses(facts) == ["127.0.0.1", "::1", "10.0.1.21", "fd00::21"]
     assert network.host_addresses(facts, loopback=False) == ["10.0.1.21", "fd00::21"]
     assert network.host_addresses({}) == ["127.0.0.1", "::1"]
+
+
+def test_a_certificates_names_are_ip_entries_for_addresses_and_dns_entries_otherwise_each_once():
+    names = ["db1", "10.0.1.51", " db1 ", "fd00::51", "db1.internal.example.com", "", "10.0.1.51"]
+    assert network.subject_alt_names(names) == [
+        "DNS:db1",
+        "IP:10.0.1.51",
+        "IP:fd00::51",
+        "DNS:db1.internal.example.com",
+    ]
