@@ -79,6 +79,9 @@ def render(specs: dict, rules: dict | None = None) -> str:
     for entry, spec in specs["argument_specs"].items():
         parts.append(f"\n### Entry point `{entry}`\n\n{_text(spec.get('short_description', ''))}\n")
         rows = "\n".join(_rows(spec.get("options", {}), rules=rules))
+        if not rows:
+            parts.append("Takes no variables.")
+            continue
         if rows in seen:
             parts.append(f"Takes the same variables as `{seen[rows]}`.")
             continue

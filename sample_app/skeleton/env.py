@@ -95,6 +95,7 @@ class Config:
     csrf_trusted_origins: list[str]
     database: dict[str, Any]
     broker_url: str
+    broker_ca_file: str
     cache_url: str
     result_backend: str
     task_always_eager: bool
@@ -208,6 +209,7 @@ def read_config(environ: Mapping[str, str] | None = None) -> Config:
         broker_url=production_required(
             "CELERY_BROKER_URL", "e.g. amqp://user:password@broker1:5672/vhost", "memory://"
         ),
+        broker_ca_file=env.get_str("CELERY_BROKER_CA_FILE", ""),
         cache_url=redis_url(env, "REDIS_URL"),
         result_backend=env.get_str("CELERY_RESULT_BACKEND", "django-db"),
         task_always_eager=env.get_bool("CELERY_TASK_ALWAYS_EAGER", False),

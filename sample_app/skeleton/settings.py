@@ -1,6 +1,8 @@
 """Django settings. Per-environment values come from environment variables via skeleton.env."""
 
+import ssl
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from kombu import Exchange, Queue
 
@@ -211,6 +213,14 @@ else:
     # Publisher confirms: a task is queued only once RabbitMQ says it has the message (a
     # publish it refuses raises instead of vanishing).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+if CONFIG.broker_url.startswith("amqps://"):
+    # AMQP over TLS: the broker must show a certificate from CELERY_BROKER_CA_FILE's CA (the
+    # system's CAs when unset) for the host the URL names, or the connection is refused.
+    CELERY_BROKER_USE_SSL = {
+        "cert_reqs": ssl.CERT_REQUIRED,
+        "ca_certs": CONFIG.broker_ca_file or None,
+        "server_hostname": urlsplit(CONFIG.broker_url).hostname,
+    }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,

@@ -231,6 +231,36 @@ def test_without_redis_the_cache_is_local_and_rabbitmq_confirms_publishes() -> N
     assert transport == {"confirm_publish": True}
 
 
+def test_amqp_over_tls_verifies_the_brokers_certificate_and_name() -> None:
+    environ = {
+        **PRODUCTION_ENVIRONMENT,
+        "CELERY_BROKER_URL": "amqps://app:secret@10.0.1.41:5671/app",
+        "CELERY_BROKER_CA_FILE": "/etc/ssl/django_skeleton/ca.crt",
+    }
+    show = (
+        "from django.conf import settings as s; import json; print(json.dumps("
+        "{k: int(v) if k == 'cert_reqs' else v for k, v in s.CELERY_BROKER_USE_SSL.items()}))"
+    )
+
+    process = run_manage("shell", "-c", show, environ=environ)
+
+    assert process.returncode == 0, process.stderr
+    assert json.loads(process.stdout.splitlines()[-1]) == {
+        "cert_reqs": 2,  # ssl.CERT_REQUIRED
+        "ca_certs": "/etc/ssl/django_skeleton/ca.crt",
+        "server_hostname": "10.0.1.41",
+    }
+
+
+def test_plain_amqp_sets_no_tls() -> None:
+    show = "from django.conf import settings as s; print(hasattr(s, 'CELERY_BROKER_USE_SSL'))"
+
+    process = run_manage("shell", "-c", show, environ=PRODUCTION_ENVIRONMENT)
+
+    assert process.returncode == 0, process.stderr
+    assert process.stdout.splitlines()[-1] == "False"
+
+
 def test_debug_mode_starts_with_no_other_variables() -> None:
     process = run_manage("check", environ={"DJANGO_DEBUG": "true"})
 

@@ -4,6 +4,9 @@
 
     amqp_login.py HOST PORT USER       (the password comes from $AMQP_PASSWORD)
 
+Over TLS when $AMQP_CA_FILE names the CA certificate the broker's must come from, for HOST
+(as the app's Celery checks it); then "tls" in the result is the protocol and cipher.
+
 The client announces the capability authentication_failure_close, so RabbitMQ answers
 a refused login with Connection.Close 403 ACCESS_REFUSED and a reason instead of just
 resetting the socket, which says nothing about why.
@@ -13,6 +16,7 @@ Outcomes:
   "auth_refused"  Connection.Close 403 "Login was refused using authentication mechanism
                   PLAIN": the broker refused these credentials;
   "closed"        the broker closed the socket after the credentials without a Close;
+  "tls_refused"   the broker's certificate is not from that CA, or not for HOST;
   "unreachable"   no connection, or no Connection.Start;
   "error"         anything else (another reply code, text or method, a timeout).
 
@@ -29,6 +33,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import ssl
 import struct
 import sys
 
@@ -109,11 +114,28 @@ def classify_close(args: bytes) -> dict[str, str]:
     return {"outcome": "error", "detail": detail}
 
 
-def login(host: str, port: int, user: str, password: str) -> dict[str, str]:
+def login(host: str, port: int, user: str, password: str, ca_file: str) -> dict[str, str]:
     try:
         sock = socket.create_connection((host, port), timeout=10)
     except OSError as error:
         return {"outcome": "unreachable", "detail": repr(error)}
+    if ca_file:
+        try:
+            context = ssl.create_default_context(cafile=ca_file)
+            sock = context.wrap_socket(sock, server_hostname=host)
+        except ssl.SSLCertVerificationError as error:
+            sock.close()
+            return {"outcome": "tls_refused", "detail": repr(error)}
+        except OSError as error:
+            sock.close()
+            return {"outcome": "unreachable", "detail": f"no TLS: {error!r}"}
+    result = talk(sock, user, password)
+    if isinstance(sock, ssl.SSLSocket):
+        result["tls"] = f"{sock.version()} {sock.cipher()[0]}"
+    return result
+
+
+def talk(sock: socket.socket, user: str, password: str) -> dict[str, str]:
     with sock:
         try:
             sock.sendall(b"AMQP\x00\x00\x09\x01")
@@ -138,7 +160,8 @@ def login(host: str, port: int, user: str, password: str) -> dict[str, str]:
 
 def main() -> None:
     host, port, user = sys.argv[1:4]
-    print(json.dumps(login(host, int(port), user, os.environ.get("AMQP_PASSWORD", ""))))
+    password, ca_file = os.environ.get("AMQP_PASSWORD", ""), os.environ.get("AMQP_CA_FILE", "")
+    print(json.dumps(login(host, int(port), user, password, ca_file)))
 
 
 if __name__ == "__main__":
