@@ -383,8 +383,22 @@ CASES = [
     Case(
         "disagreement: Celery's broker is Redis, the app's CELERY_BROKER_URL RabbitMQ's",
         "deploy.yml",
-        ("celery_broker is redis", "CELERY_BROKER_URL must be a redis://", "(it is amqp://...)"),
+        ("celery_broker is redis", "CELERY_BROKER_URL must be a redis://", "(it is amqps://...)"),
         {"celery_broker": "redis"},
+    ),
+    Case(
+        "plain AMQP while the broker requires TLS: the workers would lose their broker",
+        "deploy.yml",
+        (
+            "rabbitmq_tls_required is true",
+            "CELERY_BROKER_URL must be an amqps:// URL",
+            "(it is amqp://...)",
+        ),
+        {
+            "app_secret_environment": {
+                "CELERY_BROKER_URL": "amqp://app:bad-input@10.89.68.41:5672/app"
+            }
+        },
     ),
     Case(
         "a Redis that evicts as Celery's broker: redis_usage cache",
