@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """Talk AMQP to a broker the way the app does, and print what happened as JSON.
 
-    amqp_probe.py HOST PORT VHOST USER [HOLD]  (the password comes from $AMQP_PASSWORD)
+    amqp_probe.py HOST PORT VHOST USER [UNTIL]  (the password comes from $AMQP_PASSWORD)
 
 Over TLS when $AMQP_CA_FILE names the CA certificate the broker's must come from, for the
-name $AMQP_SERVER_NAME (default HOST), as the app's Celery checks it; HOLD seconds between
-connecting and the roundtrip (a connection held across a change on the broker).
+name $AMQP_SERVER_NAME (default HOST), as the app's Celery checks it. With UNTIL, a file's
+path, the connection is held open until that file exists (at most 10 minutes), then does its
+roundtrip: a connection held across a change on the broker.
 
 Outcomes: "roundtrip" (a message was published to a new queue and consumed back),
 "auth_refused" (bad user or password), "vhost_refused" (no access to the vhost),
@@ -76,7 +77,7 @@ def tls_in_use(connection: pika.BlockingConnection) -> str:
 
 def main() -> None:
     host, port, vhost, user = sys.argv[1:5]
-    hold = float(sys.argv[5]) if len(sys.argv) > 5 else 0
+    until = sys.argv[5] if len(sys.argv) > 5 else ""
     params = pika.ConnectionParameters(
         host=host,
         port=int(port),
@@ -86,7 +87,7 @@ def main() -> None:
         connection_attempts=1,
         socket_timeout=5,
         blocked_connection_timeout=5,
-        heartbeat=max(60, int(hold * 2)),
+        heartbeat=60,
     )
     try:
         connection = pika.BlockingConnection(params)
@@ -96,7 +97,9 @@ def main() -> None:
         return
     try:
         tls = tls_in_use(connection)
-        connection.sleep(hold)
+        deadline = time.monotonic() + 600
+        while until and not os.path.exists(until) and time.monotonic() < deadline:
+            connection.sleep(0.5)
         outcome = "roundtrip" if roundtrip(connection) else "error"
         print(json.dumps({"outcome": outcome, "detail": "", "tls": tls}))
     finally:

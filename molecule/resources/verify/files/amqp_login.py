@@ -73,17 +73,30 @@ def table(fields: dict[str, object]) -> bytes:
     return longstr(body)
 
 
+def recv_exactly(sock: socket.socket, size: int) -> bytes:
+    """size bytes, or fewer if the broker closes first (a TLS socket takes no MSG_WAITALL)."""
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 def read_frame(sock: socket.socket) -> tuple[tuple[int, int], bytes]:
     """The next method frame: its (class, method) and its arguments."""
-    header = sock.recv(7, socket.MSG_WAITALL)
+    header = recv_exactly(sock, 7)
     if len(header) < 7:
         raise Closed(f"after {len(header)} bytes of a frame header")
     frame_type, _channel, size = struct.unpack("!BHI", header)
-    payload = sock.recv(size + 1, socket.MSG_WAITALL)
+    if frame_type != FRAME_METHOD:
+        raise ValueError(f"not a method frame: type {frame_type}")
+    payload = recv_exactly(sock, size + 1)
     if len(payload) < size + 1:
         raise Closed("inside a frame")
-    if frame_type != FRAME_METHOD or payload[-1:] != FRAME_END:
-        raise ValueError(f"not a method frame: type {frame_type}")
+    if payload[-1:] != FRAME_END:
+        raise ValueError("a frame without its end")
     class_id, method_id = struct.unpack("!HH", payload[:4])
     return (class_id, method_id), payload[4:-1]
 
@@ -129,9 +142,11 @@ def login(host: str, port: int, user: str, password: str, ca_file: str) -> dict[
         except OSError as error:
             sock.close()
             return {"outcome": "unreachable", "detail": f"no TLS: {error!r}"}
+    # Read before talk() closes the socket.
+    tls = f"{sock.version()} {sock.cipher()[0]}" if isinstance(sock, ssl.SSLSocket) else ""
     result = talk(sock, user, password)
-    if isinstance(sock, ssl.SSLSocket):
-        result["tls"] = f"{sock.version()} {sock.cipher()[0]}"
+    if tls:
+        result["tls"] = tls
     return result
 
 
