@@ -10,6 +10,7 @@
     hostvars['web1'] | django_skeleton.stack.service_address  -> web1's service address
     groups['webservers'] | map('extract', hostvars) | map('django_skeleton.stack.service_address')
     ['db1', '10.0.0.5'] | django_skeleton.stack.subject_alt_names  -> ['DNS:db1', 'IP:10.0.0.5']
+    hostvars['web1'] | django_skeleton.stack.web_tls  -> whether HAProxy reaches web1 over TLS
 
 Used where a rule needs a network (pg_hba, nftables) and by the preflight's checks.
 
@@ -17,11 +18,18 @@ A host's service address is where its services listen and where its peers reach 
 its `site_service_address` (an inventory variable, on hosts with a private network
 apart from the one SSH uses), else its `ansible_host`, else its inventory name. Every
 role that listens for peers or names a peer derives its default from this one rule.
+
+Whether a web host's nginx serves the load balancers over TLS is decided by one rule too,
+which roles/nginx (nginx_tls) and roles/haproxy (each server's line) both read: the host's
+`nginx_tls` where the inventory sets it, else true when the host has no private service
+network (no `site_service_address`: its peers reach it on a network others share) and has a
+certificate from the private CA (`pki_layout`, published by playbooks/facts.yml).
 """
 
 import ipaddress
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import boolean
 
 
 def _network(value):
@@ -82,6 +90,15 @@ def service_address(host_vars):
     raise AnsibleFilterError("service_address: expects a host's hostvars (hostvars[name])")
 
 
+def web_tls(host_vars):
+    """Whether a web host's nginx serves the load balancers over TLS, from its hostvars (see
+    the module's docstring)."""
+    if "nginx_tls" in host_vars:
+        return boolean(host_vars["nginx_tls"], strict=False)
+    private = host_vars.get("site_service_address") not in (None, "")
+    return not private and "pki_layout" in host_vars
+
+
 def subject_alt_names(names):
     """Names a certificate is for, as subjectAltName entries: IP:<address> for an IP
     address, DNS:<name> for anything else; each once, in order."""
@@ -107,4 +124,5 @@ class FilterModule:
             "subject_alt_names": subject_alt_names,
             "host_addresses": host_addresses,
             "service_address": service_address,
+            "web_tls": web_tls,
         }

@@ -83,6 +83,30 @@ def test_a_service_address_needs_a_hosts_vars():
         network.service_address({})
 
 
+_PKI = {"pki_layout": {"certificate": "/etc/ssl/django_skeleton/host.crt"}}
+
+
+@pytest.mark.parametrize(
+    ("host_vars", "expected"),
+    [
+        # On a network others share, with a certificate: TLS.
+        ({**_WEB1, **_PKI}, True),
+        ({**_WEB1, **_PKI, "site_service_address": ""}, True),
+        # On a private service network, or without a certificate: plain HTTP.
+        ({**_WEB1, **_PKI, "site_service_address": "10.0.1.21"}, False),
+        (_WEB1, False),
+        # The inventory's nginx_tls wins, in the forms YAML and -e give.
+        ({**_WEB1, **_PKI, "site_service_address": "10.0.1.21", "nginx_tls": True}, True),
+        ({**_WEB1, **_PKI, "nginx_tls": "false"}, False),
+        ({**_WEB1, "nginx_tls": "yes"}, True),
+    ],
+)
+def test_haproxy_reaches_nginx_over_tls_off_a_private_network_or_as_the_inventory_says(
+    host_vars, expected
+):
+    assert network.web_tls(host_vars) is expected
+
+
 def test_a_hosts_addresses_are_its_facts_and_the_loopback_unless_left_out():
     facts = {"all_ipv4_addresses": ["10.0.1.21"], "all_ipv6_addresses": ["fd00::21"]}
     assert network.host_addresses(facts) == ["127.0.0.1", "::1", "10.0.1.21", "fd00::21"]
