@@ -5,9 +5,10 @@ rules cannot express (a missing or empty secret, a published example secret, an 
 rollout batch that would drain every web host or is over 1 with one, a firewall admin range that
 would lock the controller out or is no address, a service address that is not on the host, a
 rollback to a release that does not exist, a missing certificate file, a CA certificate with
-another key than its own, nginx over TLS without a certificate, a malformed ACME e-mail or
-directory, a wildcard name for HTTP-01, an ACME issuer that is not an ACME load balancer, two
-certificate sources, a bucket name S3 refuses, a full disk), and the cases from_specs.py
+another key than its own, a trusted CA that is no certificate, nginx over TLS without a
+certificate, a malformed ACME e-mail or directory, a wildcard name for HTTP-01, an ACME issuer
+that is not an ACME load balancer, two certificate sources, a bucket name S3 refuses, a full
+disk), and the cases from_specs.py
 generates from every argument spec and its rules (wrong types, choices, numbers out of range,
 empty and missing values of every option).
 Each case runs ansible-playbook (site.yml, deploy.yml, rollback.yml or maintenance.yml) with
@@ -166,6 +167,12 @@ CASES = [
         "site.yml",
         ("pki_ca_private_key", "not the key of pki_ca_certificate"),
         _own_ca(),
+    ),
+    Case(
+        "more trusted CAs, one of them no certificate: every host's trust file would be broken",
+        "site.yml",
+        ("pki_ca_trusted_certificates", "CA:TRUE", "item(s) 1 "),
+        {"pki_ca_trusted_certificates": [_own_ca()["pki_ca_certificate"], "not a certificate"]},
     ),
     Case(
         "nginx over TLS without a certificate: nginx would not start",
