@@ -217,6 +217,39 @@ def test_redis_as_cache_and_broker_gives_the_settings_that_keep_tasks_safe() -> 
     assert acks_late is True
 
 
+def test_redis_over_tls_checks_the_certificate_for_the_cache_and_celery() -> None:
+    # The URLs' form the stack's inventories give (docs/your-project.md): Django's cache hands
+    # the query to redis-py, Celery's transport to kombu, and each checks the certificate
+    # against the CA (and redis-py the name) on its connection class.
+    query = "?ssl_cert_reqs=required&ssl_ca_certs=/etc/ssl/django_skeleton/ca.crt"
+    environ = {
+        **PRODUCTION_ENVIRONMENT,
+        "REDIS_URL": "rediss://app:secret@10.0.1.51:6380/0" + query,
+        "CELERY_BROKER_URL": "rediss://app:secret@10.0.1.51:6380/1" + query,
+    }
+    show = (
+        "from django.conf import settings as s; from django.core.cache import cache; import json;"
+        " from skeleton.celery import app;"
+        " pool = cache._cache._pool_class.from_url(s.CACHES['default']['LOCATION']);"
+        " conn = app.connection_for_write(); kw = pool.connection_kwargs;"
+        " print(json.dumps([pool.connection_class.__name__, kw['ssl_cert_reqs'],"
+        " kw['ssl_ca_certs'], conn.transport.Channel.connection_class_ssl.__name__,"
+        " int(conn.ssl['ssl_cert_reqs']), conn.ssl['ssl_ca_certs']]))"
+    )
+
+    process = run_manage("shell", "-c", show, environ=environ)
+
+    assert process.returncode == 0, process.stderr
+    assert json.loads(process.stdout.splitlines()[-1]) == [
+        "SSLConnection",
+        "required",
+        "/etc/ssl/django_skeleton/ca.crt",
+        "SSLConnection",
+        2,  # ssl.CERT_REQUIRED
+        "/etc/ssl/django_skeleton/ca.crt",
+    ]
+
+
 def test_without_redis_the_cache_is_local_and_rabbitmq_confirms_publishes() -> None:
     show = (
         "from django.conf import settings as s; import json; print(json.dumps(["

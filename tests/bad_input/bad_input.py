@@ -2,15 +2,15 @@
 
 A table of wrong inventories and variables written by hand, for what an argument spec and its
 rules cannot express (a missing or empty secret, a published example secret, an empty group, a
-rollout batch that would drain every web host or is over 1 with one, a firewall admin range that
-would lock the controller out or is no address, a service address that is not on the host, a
-rollback to a release that does not exist, a missing certificate file, a CA certificate with
-another key than its own, a trusted CA that is no certificate, nginx over TLS without a
-certificate, a malformed ACME e-mail or directory, a wildcard name for HTTP-01, an ACME issuer
-that is not an ACME load balancer, two certificate sources, a bucket name S3 refuses, a full
-disk), and the cases from_specs.py
-generates from every argument spec and its rules (wrong types, choices, numbers out of range,
-empty and missing values of every option).
+rollout batch that would drain every web host or is over 1 with one, a firewall admin range
+that would lock the controller out or is no address, a service address that is not on the host,
+a rollback to a release that does not exist, a missing certificate file, a plain or unchecked
+Redis URL while Redis requires TLS, Redis's TLS required without a certificate, a CA
+certificate with another key than its own, a trusted CA that is no certificate, nginx over TLS
+without a certificate, a malformed ACME e-mail or directory, a wildcard name for HTTP-01, an
+ACME issuer that is not an ACME load balancer, two certificate sources, a bucket name S3
+refuses, a full disk), and the cases from_specs.py generates from every argument spec and its
+rules (wrong types, choices, numbers out of range, empty and missing values of every option).
 Each case runs ansible-playbook (site.yml, deploy.yml, rollback.yml or maintenance.yml) with
 wrong values given with -e, or on a copy of the inventory with one group emptied or trimmed,
 and checks that:
@@ -413,6 +413,33 @@ CASES = [
                 "CELERY_BROKER_URL": "amqp://app:bad-input@10.89.68.41:5672/app"
             }
         },
+    ),
+    Case(
+        "plain Redis while Redis requires TLS: the cache would find nothing",
+        "deploy.yml",
+        (
+            "redis_tls_required is true on web1",
+            "REDIS_URL in the app's environment, each must be a rediss:// URL",
+            "ssl_cert_reqs=required",
+        ),
+        {"app_environment": {"REDIS_URL": "redis://app:bad-input@10.89.68.21:6379/0"}},
+    ),
+    Case(
+        "Redis over TLS that checks no certificate: a rediss:// broker URL without ssl_cert_reqs",
+        "deploy.yml",
+        ("redis_tls_required is true on web1", "CELERY_BROKER_URL in the app's environment"),
+        {
+            "celery_broker": "redis",
+            "app_secret_environment": {
+                "CELERY_BROKER_URL": "rediss://app:bad-input@10.89.68.21:6380/1"
+            },
+        },
+    ),
+    Case(
+        "Redis requires TLS without a certificate",
+        "site.yml",
+        ("redis_tls_certificate and redis_tls_private_key", "redis_tls_required true"),
+        {"redis_tls_certificate": "", "redis_tls_private_key": ""},
     ),
     Case(
         "a Redis that evicts as Celery's broker: redis_usage cache",
