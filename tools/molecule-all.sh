@@ -2,7 +2,7 @@
 # Run molecule scenarios a few at a time (each has its own hosts and network), the
 # longest first; then the figures the scenarios recorded. Ends with one
 # "molecule: N passed, N failed" line. Refuses to run nothing.
-#   tools/molecule-all.sh SCENARIO...        MOLECULE_JOBS=4 by default
+#   tools/molecule-all.sh SCENARIO...        MOLECULE_JOBS=3 by default
 #
 # Each run writes into its own directory, so two runs at once keep their logs:
 #   .cache/molecule/runs/<time>-<pid>/<scenario>.log, results, figures/
@@ -18,7 +18,7 @@ if [ "$#" -eq 0 ]; then
   echo "tools/molecule-all.sh: no scenario given (is SCENARIOS empty?); refusing to report a pass for nothing run" >&2
   exit 2
 fi
-jobs=${MOLECULE_JOBS:-4}
+jobs=${MOLECULE_JOBS:-3}
 base=.cache/molecule
 run_id=$(date +%Y%m%d-%H%M%S)-$$
 run=$base/runs/$run_id
@@ -44,11 +44,7 @@ stamp_steps() {
 }
 
 run_one() {
-  local scenario=$1 start result cpu hostcpu niceness=0
-  # bad_input is a CPU-bound table of ansible-playbook runs (about 1,100 CPU seconds on
-  # the controller) that nothing waits on: it takes the CPU the others leave, instead of
-  # stretching every step of theirs.
-  [ "$scenario" = bad_input ] && niceness=19
+  local scenario=$1 start result cpu hostcpu
   start=$(date +%s)
   relink "runs/$run_id/$scenario.log" "$base/$scenario.log"
   echo "=== molecule test -s $scenario: started"
@@ -56,7 +52,7 @@ run_one() {
   # SANDBOX_CPU_LOG: sandbox/down.yml writes there each host's CPU time when it removes it.
   # Unbuffered, so each step's line reaches stamp_steps when molecule prints it.
   if SANDBOX_CPU_LOG="$PWD/$run/$scenario.hostcpu" PYTHONUNBUFFERED=1 \
-    nice -n "$niceness" molecule test -s "$scenario" 2>&1 | stamp_steps >"$run/$scenario.log"
+    molecule test -s "$scenario" 2>&1 | stamp_steps >"$run/$scenario.log"
   then result=passed; else result=FAILED; fi
   # The controller's CPU seconds (user + system) of molecule and everything it waited for
   # (ansible-playbook, its workers, the scenario's scripts), from bash's `times`; what
@@ -74,22 +70,10 @@ run_one() {
 export -f run_one relink stamp_steps
 export base run run_id
 
-# The hosts' share of the CPU. Under cgroup v1 with podman's cgroupfs manager (this
-# machine), every container sits in one cgroup, libpod_parent, which weighs as much as ONE
-# process of the controller's: the scenarios' ansible-playbook forks, load generators and
-# bad_input's table starved all the hosts at once, and every task waited on its host (in
-# CI, file tasks of 10-20 s). Real hosts have CPUs of their own: weigh the hosts as four
-# processes. Nothing to do under cgroup v2 or systemd's manager (machine.slice).
-hosts_cgroup=/sys/fs/cgroup/cpu/libpod_parent
-if [ -w /sys/fs/cgroup/cpu ] && mkdir -p "$hosts_cgroup" 2>/dev/null; then
-  echo "${MOLECULE_HOSTS_CPU_SHARES:-4096}" >"$hosts_cgroup/cpu.shares" 2>/dev/null || true
-fi
-
-# Longest first (alone on this machine: default ~30 min, stack ~25, bad_input ~10 (it
-# yields, so it starts early and fills the gaps), postgresql and rabbitmq ~8, the others
-# 2-5), so no long one starts last.
+# Longest first (alone on this machine: stack, default ~25 min, rabbitmq ~12, bad_input
+# ~10, the others 5-7), so no long one starts last.
 ordered=()
-for s in stack default bad_input rabbitmq postgresql haproxy nginx redis supervisor firewall; do
+for s in stack default rabbitmq bad_input haproxy nginx postgresql redis supervisor firewall; do
   for want in "$@"; do [ "$want" = "$s" ] && ordered+=("$s"); done
 done
 for want in "$@"; do
