@@ -4,6 +4,7 @@ migration state, with the test database's connection for the column types."""
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import sys
 from pathlib import Path
@@ -243,3 +244,42 @@ def test_the_authors_marks():
 def test_the_plan_reads_djangos_own():
     """On the migrated test database nothing is pending, and the plan says something was applied."""
     assert gate.plan(gate.LARGE_TABLE_ROWS) == {"pending": [], "applied_any": True}
+
+
+@pytest.fixture
+def app1_at_0001(monkeypatch):
+    """app1's 0002 unapplied (its table loses the column), migrated back afterwards."""
+    from django.core.management import call_command
+
+    call_command("migrate", "app1", "0001", verbosity=0)
+    yield importlib.import_module("app1.migrations.0002_app1model_gender").Migration
+    call_command("migrate", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_marked_after_switch_waits_for_the_after_phase(app1_at_0001, monkeypatch):
+    monkeypatch.setattr(app1_at_0001, "deploy_after_switch", True, raising=False)
+    waiting = ["app1.0002_app1model_gender"]
+    assert gate.migrate("before", 1000, 0, 0) == {"applied": [], "tries": 0, "waiting": waiting}
+    after = gate.migrate("after", 1000, 0, 0)
+    assert after == {"applied": waiting, "tries": 1, "waiting": []}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unmarked_migration_runs_before_the_switch(app1_at_0001):
+    before = gate.migrate("before", 1000, 0, 0)
+    assert before == {"applied": ["app1.0002_app1model_gender"], "tries": 1, "waiting": []}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_a_newer_release_applied_is_unknown_to_this_one():
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    recorder = MigrationRecorder(connection)
+    recorder.record_applied("app1", "0099_newer")
+    try:
+        assert gate.applied_unknown() == ["app1.0099_newer"]
+    finally:
+        recorder.record_unapplied("app1", "0099_newer")
+    assert gate.applied_unknown() == []

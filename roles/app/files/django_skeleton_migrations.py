@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from dataclasses import asdict, dataclass
 
 EXPAND = "expand"
@@ -291,20 +292,94 @@ def table_rows_from(connection):
     return table_rows
 
 
+def _key(migration) -> tuple[str, str]:
+    return (migration.app_label, migration.name)
+
+
+def _pending(executor) -> list:
+    targets = executor.loader.graph.leaf_nodes()
+    return [migration for migration, backwards in executor.migration_plan(targets) if not backwards]
+
+
 def plan(large_table_rows: int) -> dict:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection)
-    targets = executor.loader.graph.leaf_nodes()
-    pending = [
-        migration for migration, backwards in executor.migration_plan(targets) if not backwards
-    ]
     classifier = Classifier(connection, table_rows_from(connection), large_table_rows)
     return {
-        "pending": [migration_verdicts(m, executor.loader, classifier) for m in pending],
+        "pending": [migration_verdicts(m, executor.loader, classifier) for m in _pending(executor)],
         "applied_any": bool(executor.loader.applied_migrations),
     }
+
+
+def after_switch_keys(pending: list, graph) -> set[tuple[str, str]]:
+    """The pending migrations marked deploy_after_switch and every pending one that needs them."""
+    later = {_key(m) for m in pending if getattr(m, "deploy_after_switch", False)}
+    for migration in pending:  # plan order: dependencies come first
+        if any(parent.key in later for parent in graph.node_map[_key(migration)].parents):
+            later.add(_key(migration))
+    return later
+
+
+def _lock_timed_out(error: Exception) -> bool:
+    # psycopg's LockNotAvailable (SQLSTATE 55P03), wrapped by Django's OperationalError.
+    return getattr(error.__cause__, "sqlstate", None) == "55P03"
+
+
+def migrate(phase: str, lock_timeout_ms: int, retries: int, retry_delay: float) -> dict:
+    """Apply the pending migrations of a phase: "before" the switch (all but those marked
+    deploy_after_switch and what needs them) or "after" it (the rest). Each statement waits
+    at most lock_timeout_ms for its locks; a migration that timed out is rolled back whole
+    (Django runs each in a transaction) and the phase is tried again, up to retries times."""
+    from django.core.management import call_command
+    from django.db import OperationalError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    first_pending: list | None = None
+    tries = 0
+    while True:
+        executor = MigrationExecutor(connection)
+        pending = _pending(executor)
+        first_pending = pending if first_pending is None else first_pending
+        later = after_switch_keys(pending, executor.loader.graph)
+        todo = [m for m in pending if phase == "after" or _key(m) not in later]
+        if not todo:
+            applied = executor.loader.applied_migrations
+            return {
+                "applied": [".".join(_key(m)) for m in first_pending if _key(m) in applied],
+                "tries": tries,
+                "waiting": sorted(map(".".join, later)),
+            }
+        tries += 1
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('lock_timeout', %s, false)", [f"{lock_timeout_ms}ms"]
+                )
+        try:
+            # Per app, the last migration of the phase: migrate applies what it needs first.
+            for app_label, name in {m.app_label: m.name for m in todo}.items():
+                call_command("migrate", app_label, name, interactive=False, verbosity=0)
+        except OperationalError as error:
+            if not _lock_timed_out(error) or tries > retries:
+                raise
+            time.sleep(retry_delay)
+
+
+def applied_unknown() -> list[str]:
+    """Migrations the database has applied that this release's code does not have (its
+    installed apps' only): what a newer release migrated, seen from the release rolled back to."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection)
+    apps = {app_label for app_label, _ in loader.disk_migrations}
+    return sorted(
+        ".".join(key)
+        for key in loader.applied_migrations
+        if key[0] in apps and key not in loader.disk_migrations
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -314,12 +389,35 @@ def main(argv: list[str]) -> int:
         "plan", help="classify the pending migrations (JSON on stdout)"
     )
     plan_parser.add_argument("--large-table-rows", type=int, default=LARGE_TABLE_ROWS)
+    migrate_parser = commands.add_parser("migrate", help="apply the pending migrations of a phase")
+    migrate_parser.add_argument("phase", choices=["before", "after"])
+    migrate_parser.add_argument("--lock-timeout-ms", type=int, default=5000)
+    migrate_parser.add_argument("--retries", type=int, default=3)
+    migrate_parser.add_argument("--retry-delay", type=float, default=5.0)
+    commands.add_parser("applied-unknown", help="applied migrations this release does not have")
     args = parser.parse_args(argv)
 
     import django
 
     django.setup()
-    json.dump(plan(args.large_table_rows), sys.stdout)
+    if args.command == "plan":
+        result = plan(args.large_table_rows)
+    elif args.command == "migrate":
+        from django.db import OperationalError
+
+        try:
+            result = migrate(args.phase, args.lock_timeout_ms, args.retries, args.retry_delay)
+        except OperationalError as error:
+            if not _lock_timed_out(error):
+                raise
+            sys.stderr.write(
+                f"migrations: another transaction still held a lock after {args.retries + 1} "
+                f"tries of {args.lock_timeout_ms} ms ({error}); nothing half-done was kept\n"
+            )
+            return 3
+    else:
+        result = {"applied_unknown": applied_unknown()}
+    json.dump(result, sys.stdout)
     sys.stdout.write("\n")
     return 0
 
