@@ -7,10 +7,12 @@ Sends --rate requests a second, spread over a fixed schedule, from a few threads
 new connection (TLS without verification: the sandbox certificate is self-signed): a mix of
 dynamic pages, a redirect and hashed static files found on those pages. A response counts as
 failed unless it is a 2xx, or for /admin/ the redirect to the login page; errors and
-timeouts fail too. Runs until the stop file exists (or --max-seconds), then writes a JSON
-report (sent, failed, duration, rate, statuses, slowest, the first failures; when it started
-and ended in Unix seconds, and why it stopped: "stop-file" or "max-seconds") to --report
-and stdout. Python standard library only.
+timeouts fail too. Runs until the stop file exists (or --max-seconds, or no request has
+succeeded for --give-up-seconds: the site is gone, as when a failed scenario removed its
+hosts and left this job running), then writes a JSON report (sent, failed, duration, rate,
+statuses, slowest, the first failures; when it started and ended in Unix seconds, and why it
+stopped: "stop-file", "max-seconds" or "no-answer") to --report and stdout. Python
+standard library only.
 
 With --path (repeated), only those pages are asked for, each expecting a 2xx: the load on
 an app other than the sample app. With --host-header, requests carry that Host (the app
@@ -120,6 +122,7 @@ class Load:
         self.failures: list[dict] = []
         self.slowest = 0.0
         self.started = 0.0
+        self.last_ok = 0.0
         self.stopped_by = "max-seconds"
 
     def maintenance(self) -> str:
@@ -153,7 +156,9 @@ class Load:
             self.statuses[outcome] += 1
             self.per_path[path] += 1
             self.slowest = max(self.slowest, took)
-            if not ok:
+            if ok:
+                self.last_ok = time.monotonic()
+            else:
                 self.failed += 1
                 if len(self.failures) < MAX_FAILURES_KEPT:
                     self.failures.append(
@@ -173,14 +178,17 @@ class Load:
                 return
             self.one(slot)
 
-    def run(self, threads: int, stop_file: Path, max_seconds: float) -> float:
-        self.started = time.monotonic()
+    def run(self, threads: int, stop_file: Path, max_seconds: float, give_up: float) -> float:
+        self.started = self.last_ok = time.monotonic()
         workers = [threading.Thread(target=self.worker, daemon=True) for _ in range(threads)]
         for thread in workers:
             thread.start()
         while time.monotonic() - self.started < max_seconds:
             if stop_file.exists():
                 self.stopped_by = "stop-file"
+                break
+            if time.monotonic() - self.last_ok > give_up:
+                self.stopped_by = "no-answer"
                 break
             time.sleep(0.2)
         self.stopping.set()
@@ -197,6 +205,12 @@ def main() -> int:
     parser.add_argument("--stop-file", type=Path, required=True)
     parser.add_argument("--report", type=Path, required=True)
     parser.add_argument("--max-seconds", type=float, default=3600.0)
+    parser.add_argument(
+        "--give-up-seconds",
+        type=float,
+        default=300.0,
+        help="stop once no request has succeeded for this long (the site is gone)",
+    )
     parser.add_argument("--maintenance-dir", type=Path, default=None)
     parser.add_argument("--host-header", default=None, help="the Host header to send")
     parser.add_argument(
@@ -214,7 +228,7 @@ def main() -> int:
         targets = [item for pair in zip(DYNAMIC, itertools.cycle(static)) for item in pair]
     load = Load(client, args.rate, targets, args.maintenance_dir)
     started_at = time.time()
-    duration = load.run(args.threads, args.stop_file, args.max_seconds)
+    duration = load.run(args.threads, args.stop_file, args.max_seconds, args.give_up_seconds)
     report = {
         "started_at": round(started_at, 2),
         "ended_at": round(time.time(), 2),
