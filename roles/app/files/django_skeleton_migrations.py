@@ -36,7 +36,7 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 EXPAND = "expand"
 CONTRACT = "contract"
@@ -76,16 +76,12 @@ class Classifier:
     def _is_new(self, app_label: str, model_name: str) -> bool:
         return (app_label, model_name.lower()) in self.created
 
-    def _index_verdict(self, name: str, description: str, db_table: str, what: str) -> Verdict:
+    def _index_verdict(self, verdict, db_table: str, what: str) -> Verdict:
         rows = self.table_rows(db_table)
         if rows is not None and rows < self.large_table_rows:
-            return Verdict(
-                name, description, EXPAND, f"{what} on {db_table}, a small table ({rows} rows)"
-            )
+            return verdict(EXPAND, f"{what} on {db_table}, a small table ({rows} rows)")
         size = "of unknown size" if rows is None else f"of about {rows} rows"
-        return Verdict(
-            name,
-            description,
+        return verdict(
             CONTRACT,
             f"{what} without CONCURRENTLY on {db_table}, a table {size}: writes to it wait "
             "until it is built; use AddIndexConcurrently (django.contrib.postgres.operations, "
@@ -108,11 +104,10 @@ class Classifier:
             self.created.add((app_label, operation.name_lower))
             return verdict(EXPAND, "a new table, which the old release does not use")
         if isinstance(operation, migrations.SeparateDatabaseAndState):
-            state = before.clone()
-            for inner in operation.database_operations:
-                inner_before = state.clone()
-                inner.state_forwards(app_label, state)
-                found = self.classify(inner, app_label, inner_before, state)
+            for inner, inner_before, inner_after in walk(
+                operation.database_operations, app_label, before.clone()
+            ):
+                found = self.classify(inner, app_label, inner_before, inner_after)
                 if found.kind == CONTRACT:
                     return verdict(CONTRACT, found.why)
             return verdict(EXPAND, "its database operations are all expand")
@@ -146,7 +141,7 @@ class Classifier:
             )
         if isinstance(operation, migrations.AddIndex):
             table = self._model(before, app_label, model_name)._meta.db_table
-            return self._index_verdict(name, description, table, f"index {operation.index.name}")
+            return self._index_verdict(verdict, table, f"index {operation.index.name}")
         if isinstance(operation, migrations.AddField):
             return self._add_field(operation, app_label, after, verdict)
         if isinstance(operation, migrations.AlterField):
@@ -161,7 +156,7 @@ class Classifier:
                 return verdict(
                     CONTRACT, f"a unique constraint on the existing rows of {table}; " + SPLIT
                 )
-            return self._index_verdict(name, description, table, f"an index for {option}")
+            return self._index_verdict(verdict, table, f"an index for {option}")
         if isinstance(operation, migrations.AddConstraint):
             table = self._model(before, app_label, model_name)._meta.db_table
             return verdict(
@@ -203,22 +198,16 @@ class Classifier:
                 "release's inserts fail; give it null=True or db_default, or " + SPLIT,
             )
         if field.unique or field.db_index:
-            return self._index_verdict(
-                type(operation).__name__,
-                operation.describe(),
-                table,
-                f"the index of {table}.{field.column}",
-            )
+            return self._index_verdict(verdict, table, f"the index of {table}.{field.column}")
         return verdict(EXPAND, f"a new column {table}.{field.column} the old release leaves alone")
 
     def _alter_field(self, operation, app_label: str, before, after, verdict) -> Verdict:
-        old = self._model(before, app_label, operation.model_name_lower)._meta.get_field(
-            operation.name
-        )
+        old_model = self._model(before, app_label, operation.model_name_lower)
+        old = old_model._meta.get_field(operation.name)
         new = self._model(after, app_label, operation.model_name_lower)._meta.get_field(
             operation.name
         )
-        table = self._model(before, app_label, operation.model_name_lower)._meta.db_table
+        table = old_model._meta.db_table
         column = f"{table}.{new.column}"
         if old.column != new.column:
             return verdict(CONTRACT, f"renames column {table}.{old.column}; " + SPLIT)
@@ -234,9 +223,7 @@ class Classifier:
                 CONTRACT, f"a unique constraint on the existing rows of {column}; " + SPLIT
             )
         if new.db_index and not old.db_index:
-            return self._index_verdict(
-                type(operation).__name__, operation.describe(), table, f"the index of {column}"
-            )
+            return self._index_verdict(verdict, table, f"the index of {column}")
         return verdict(EXPAND, f"{column} keeps its type and accepts what the old release writes")
 
 
@@ -251,22 +238,23 @@ def _widens(old_type: str | None, new_type: str | None) -> bool:
     return int(new_type[8:-1]) >= int(old_type[8:-1])
 
 
+def walk(operations, app_label: str, state):
+    """Each operation with the ProjectStates before and after it; state is moved forward."""
+    for operation in operations:
+        before = state.clone()
+        operation.state_forwards(app_label, state)
+        yield operation, before, state
+
+
 def migration_verdicts(migration, loader, classifier: Classifier) -> dict:
     """One pending migration: its marks and the verdict on each of its operations."""
     state = loader.project_state((migration.app_label, migration.name), at_end=False)
     expand_marked = bool(getattr(migration, "deploy_expand", False))
     verdicts = []
-    for operation in migration.operations:
-        before = state.clone()
-        operation.state_forwards(migration.app_label, state)
-        found = classifier.classify(operation, migration.app_label, before, state)
+    for operation, before, after in walk(migration.operations, migration.app_label, state):
+        found = classifier.classify(operation, migration.app_label, before, after)
         if expand_marked and found.kind == CONTRACT:
-            found = Verdict(
-                found.operation,
-                found.description,
-                EXPAND,
-                "marked deploy_expand = True by its author",
-            )
+            found = replace(found, kind=EXPAND, why="marked deploy_expand = True by its author")
         verdicts.append(asdict(found))
     return {
         "app": migration.app_label,
