@@ -46,19 +46,34 @@ def check_database() -> CheckResult:
 
 
 def check_migrations() -> CheckResult:
-    """No unapplied migrations. Once they were all applied, this process stops asking."""
+    """No unapplied migrations but those that wait for every host to serve this release.
+
+    A migration marked ``deploy_after_switch = True`` (and any that needs it) runs once the
+    deploy has switched every host (the app role's migration gate), so a host serves before
+    it is applied. Once they were all applied, this process stops asking.
+    """
     if _cache.migrations_applied:
         return True, "ok"
     try:
         executor = MigrationExecutor(connection)
-        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        graph = executor.loader.graph
+        plan = executor.migration_plan(graph.leaf_nodes())
     except Exception as error:
         logger.warning("readiness: migration check failed: %s", error)
         return False, f"{type(error).__name__}: {error}"
-    if plan:
-        names = ", ".join(f"{migration.app_label}.{migration.name}" for migration, _ in plan)
+    later: set[tuple[str, str]] = set()
+    for migration, _ in plan:  # dependencies come first
+        key = (migration.app_label, migration.name)
+        node = graph.node_map.get(key)
+        parents = node.parents if node is not None else ()
+        if getattr(migration, "deploy_after_switch", False) or any(p.key in later for p in parents):
+            later.add(key)
+    missing = [m for m, _ in plan if (m.app_label, m.name) not in later]
+    if missing:
+        names = ", ".join(f"{migration.app_label}.{migration.name}" for migration in missing)
         return False, f"unapplied migrations: {names}"
-    _cache.migrations_applied = True
+    if not plan:
+        _cache.migrations_applied = True
     return True, "ok"
 
 

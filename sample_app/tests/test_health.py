@@ -69,7 +69,8 @@ def test_migration_check_fails_listing_unapplied_migrations(
 
     class PendingExecutor:
         def __init__(self, conn: object) -> None:
-            self.loader = type("Loader", (), {"graph": type("G", (), {"leaf_nodes": list})()})
+            graph = type("Graph", (), {"leaf_nodes": list, "node_map": {}})()
+            self.loader = type("Loader", (), {"graph": graph})
 
         def migration_plan(self, targets: object) -> list[tuple[Migration, bool]]:
             return [(Migration(), False)]

@@ -266,6 +266,18 @@ def test_a_migration_marked_after_switch_waits_for_the_after_phase(app1_at_0001,
 
 
 @pytest.mark.django_db(transaction=True)
+def test_readiness_waits_for_unmarked_migrations_only(app1_at_0001, monkeypatch):
+    """A host serves before the migrations marked to run after the switch are applied."""
+    from skeleton import health
+
+    assert health.check_migrations() == (False, "unapplied migrations: app1.0002_app1model_gender")
+    monkeypatch.setattr(app1_at_0001, "deploy_after_switch", True, raising=False)
+    assert health.check_migrations() == (True, "ok")
+    # Not cached while one is unapplied: the after phase is still to come.
+    assert health._cache.migrations_applied is False
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_unmarked_migration_runs_before_the_switch(app1_at_0001):
     before = gate.migrate("before", 1000, 0, 0)
     assert before == {"applied": ["app1.0002_app1model_gender"], "tries": 1, "waiting": []}
