@@ -265,7 +265,7 @@ def main():
                 holder = {k: v for k, v in found.items() if k not in ("age", "live", "run_ended")}
                 noted = {
                     **holder,
-                    **{k: v for k, v in params["holder"].items() if v not in ("", None)},
+                    **{k: v for k, v in params["holder"].items() if v not in ("", None, [])},
                 }
                 changed = noted != holder
                 if not module.check_mode:

@@ -150,6 +150,8 @@ def entry_of(holder: dict, lock: dict, outcome: dict | None, started: float) -> 
     }
     if failed:
         entry["failed"] = failed
+    if lock.get("overrides"):
+        entry["overrides"] = lock["overrides"]
     if outcome is None:
         entry["why"] = "the run ended without a result: killed, or ansible-playbook crashed"
     return entry
