@@ -278,6 +278,20 @@ def test_readiness_waits_for_unmarked_migrations_only(app1_at_0001, monkeypatch)
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_failed_migration_is_named_with_its_cause(app1_at_0001, monkeypatch):
+    import django.core.management
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("fails on purpose")
+
+    monkeypatch.setattr(django.core.management, "call_command", fail)
+    with pytest.raises(gate.MigrationFailed) as failed:
+        gate.migrate("before", 1000, 0, 0)
+    assert failed.value.name == "app1.0002_app1model_gender"
+    assert str(failed.value.__cause__) == "fails on purpose"
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_unmarked_migration_runs_before_the_switch(app1_at_0001):
     before = gate.migrate("before", 1000, 0, 0)
     assert before == {"applied": ["app1.0002_app1model_gender"], "tries": 1, "waiting": []}

@@ -36,6 +36,7 @@ import argparse
 import json
 import sys
 import time
+import traceback
 from dataclasses import asdict, dataclass, replace
 
 EXPAND = "expand"
@@ -350,9 +351,34 @@ def migrate(phase: str, lock_timeout_ms: int, retries: int, retry_delay: float) 
             for app_label, name in {m.app_label: m.name for m in todo}.items():
                 call_command("migrate", app_label, name, interactive=False, verbosity=0)
         except OperationalError as error:
-            if not _lock_timed_out(error) or tries > retries:
+            if not _lock_timed_out(error):
+                raise MigrationFailed(_first_unapplied(todo)) from error
+            if tries > retries:
                 raise
             time.sleep(retry_delay)
+        except Exception as error:
+            raise MigrationFailed(_first_unapplied(todo)) from error
+
+
+class MigrationFailed(Exception):
+    """A migration of the phase failed (not on a lock timeout): its name, the cause chained."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _first_unapplied(todo: list) -> str:
+    """The first migration of the phase, in plan order, that the database does not have: the
+    one that failed (Django applies each in its own transaction, in this order)."""
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    try:
+        applied = MigrationRecorder(connection).applied_migrations()
+    except Exception:  # naming the migration is best effort; the cause is raised anyway
+        return "one of " + ", ".join(".".join(_key(m)) for m in todo)
+    return next((".".join(_key(m)) for m in todo if _key(m) not in applied), "?")
 
 
 def applied_unknown() -> list[str]:
@@ -395,6 +421,11 @@ def main(argv: list[str]) -> int:
 
         try:
             result = migrate(args.phase, args.lock_timeout_ms, args.retries, args.retry_delay)
+        except MigrationFailed as failed:
+            cause = failed.__cause__
+            traceback.print_exception(cause)
+            sys.stderr.write(f"migrations: {failed.name} failed: {type(cause).__name__}: {cause}\n")
+            return 1
         except OperationalError as error:
             if not _lock_timed_out(error):
                 raise
