@@ -322,6 +322,11 @@ def build_wheelhouse(lock: Path, python: str, machine: str, cache: Path) -> Path
             "--quiet",
             "--require-hashes",
             "--only-binary=:all:",
+            # The lock is the resolution (every dependency pinned, its marker evaluated for
+            # the target above): pip 26 evaluates the dependencies' markers for the
+            # controller's python_full_version whatever --python-version says, and pulled
+            # async-timeout (redis's, below 3.11.3) into a Python 3.13 build unhashed.
+            "--no-deps",
         ]
         cmd += ["--python-version", python, "--implementation", "cp", "--abi", tag, "--abi", "abi3"]
         cmd += ["--abi", "none"]
