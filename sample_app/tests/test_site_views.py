@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from app1.models import App1Model
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client, override_settings
@@ -46,6 +47,16 @@ def test_home_page_names_host_and_release_and_links_celery_and_admin(client: Cli
     assert "test-release" in body
     assert 'href="/celery/"' in body
     assert 'href="/admin/"' in body
+
+
+def test_home_page_lists_the_first_app1_models_by_name(client: Client) -> None:
+    assert "none yet" in client.get("/").content.decode()
+    for name in ["f", "e", "d", "c", "b", "a"]:
+        App1Model.objects.create(name=name)
+
+    names = re.findall(r'<span class="app1-model">(\w+)</span>', client.get("/").content.decode())
+
+    assert names == ["a", "b", "c", "d", "e"]
 
 
 def test_every_response_carries_x_served_by_with_the_hostname(client: Client) -> None:

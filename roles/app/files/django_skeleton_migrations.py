@@ -354,7 +354,7 @@ def migrate(phase: str, lock_timeout_ms: int, retries: int, retry_delay: float) 
             if not _lock_timed_out(error):
                 raise MigrationFailed(_first_unapplied(todo)) from error
             if tries > retries:
-                raise
+                raise LockTimedOut(_first_unapplied(todo), tries) from error
             time.sleep(retry_delay)
         except Exception as error:
             raise MigrationFailed(_first_unapplied(todo)) from error
@@ -366,6 +366,14 @@ class MigrationFailed(Exception):
     def __init__(self, name: str) -> None:
         super().__init__(name)
         self.name = name
+
+
+class LockTimedOut(MigrationFailed):
+    """A migration of the phase waited lock_timeout for a lock on every try."""
+
+    def __init__(self, name: str, tries: int) -> None:
+        super().__init__(name)
+        self.tries = tries
 
 
 def _first_unapplied(todo: list) -> str:
@@ -417,23 +425,20 @@ def main(argv: list[str]) -> int:
     if args.command == "plan":
         result = plan(args.large_table_rows)
     elif args.command == "migrate":
-        from django.db import OperationalError
-
         try:
             result = migrate(args.phase, args.lock_timeout_ms, args.retries, args.retry_delay)
+        except LockTimedOut as failed:
+            sys.stderr.write(
+                f"migrations: {failed.name} waited for a lock another transaction held, "
+                f"{failed.tries} tries of {args.lock_timeout_ms} ms ({failed.__cause__}); "
+                "nothing half-done was kept\n"
+            )
+            return 3
         except MigrationFailed as failed:
             cause = failed.__cause__
             traceback.print_exception(cause)
             sys.stderr.write(f"migrations: {failed.name} failed: {type(cause).__name__}: {cause}\n")
             return 1
-        except OperationalError as error:
-            if not _lock_timed_out(error):
-                raise
-            sys.stderr.write(
-                f"migrations: another transaction still held a lock after {args.retries + 1} "
-                f"tries of {args.lock_timeout_ms} ms ({error}); nothing half-done was kept\n"
-            )
-            return 3
     else:
         result = {"applied_unknown": applied_unknown()}
     json.dump(result, sys.stdout)
