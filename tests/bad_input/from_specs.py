@@ -3,15 +3,16 @@
 For every role, the options its `assert` entry point (the one playbooks/preflight.yml runs;
 `main` where a role has none) declares, and those of its other checks (`assert_<what>`
 entry points, tried with deploy.yml), and for every playbook, its own variables
-(playbooks/vars/argument_specs.yml), are given wrong values, one case per kind of wrong:
-a value of the wrong type for every typed option at once (int, float, bool, dict, list;
-numbers and booleans given a word through `-e key=value`, a string as Ansible reads that
-form, dicts and lists as JSON), and a value outside `choices` for every option that has
-choices.
-Argument-spec validation names every failing option in one message, so each case expects
-all of its options named. And one case that must pass: every number whose default is a
-plain number, given that value through `-e key=value`, is accepted by
-playbooks/preflight.yml. A new option in a spec is covered without touching this file.
+(playbooks/vars/argument_specs.yml), are given wrong values, all the argument spec refuses
+in one case: a value of the wrong type for every typed option (int, float, bool, dict,
+list; numbers and booleans given a word through `-e key=value`, a string as Ansible reads
+that form, dicts and lists as JSON), a value outside `choices` for every option that has
+choices, and null for every required option. Argument-spec validation names every failing
+option in one message, so the case expects all of its options named; one run instead of
+three (each run costs the controller seconds of CPU, the table's whole time). And one case
+that must pass: every number whose default is a plain number, given that value through
+`-e key=value`, is accepted by playbooks/preflight.yml. A new option in a spec is covered
+without touching this file.
 
 What a spec cannot say is kept as data beside it, the rules (plugins/filter/inputs.py):
 each role's `__<role>_input_rules` in its vars/main.yml and the playbooks' `input_rules` in
@@ -207,13 +208,26 @@ def cases(case_class: type) -> list:
             for kind, values in (("out of range", ranges), ("empty", empties), ("missing", nulls))
             if values
         )
+        # The argument spec names every option it refuses in one message: wrong types, values
+        # outside the choices and missing options are one case (an option tried both with a
+        # wrong type and missing, as a list of dicts is, is missing in a case of its own).
+        missing_too = {k: v for k, v in by_spec.items() if k in wrong}
+        by_spec = {k: v for k, v in by_spec.items() if k not in wrong}
+        refused_by_spec = ", ".join(
+            kind
+            for kind, values in (
+                ("wrong types", wrong),
+                ("not in choices", choices),
+                ("missing", by_spec),
+            )
+            if values
+        )
         kinds = {
-            "wrong types": ({k: v for k, v in wrong.items() if k not in strings}, strings),
-            "not in choices" + (", missing" if choices and by_spec else ""): (
-                choices | (by_spec if choices else {}),
-                {},
+            refused_by_spec: (
+                {k: v for k, v in wrong.items() if k not in strings} | choices | by_spec,
+                strings,
             ),
-            "missing": ({} if choices else by_spec, {}),
+            "missing": (missing_too, {}),
             refused_by_rules: (empties | nulls, ranges),
         }
         for kind, (extra_vars, key_value) in kinds.items():
