@@ -600,6 +600,17 @@ CASES = [
         {"pgbackrest_full_schedule": "every sunday"},
     ),
     Case(
+        "duplicate: two supervisord programs with the same name",
+        "site.yml",
+        ("supervisor_programs", "each name must appear once", "['worker', 'worker']"),
+        {
+            "supervisor_programs": [
+                {"name": "worker", "command": "/bin/true"},
+                {"name": "worker", "command": "/bin/false"},
+            ]
+        },
+    ),
+    Case(
         "restore without confirmation: restore_confirm",
         "restore.yml",
         ("restore_confirm", "the database server to restore", "['web1']"),
