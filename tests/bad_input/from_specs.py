@@ -177,6 +177,11 @@ def defaults_as_strings(options: dict[str, dict]) -> dict[str, str]:
     return found
 
 
+def _named(*kinds: tuple[str, dict]) -> str:
+    """The names of the kinds that have values, as a case's name gives them."""
+    return ", ".join(kind for kind, values in kinds if values)
+
+
 def cases(case_class: type) -> list:
     """The generated cases, as case_class(name, playbook, expect, extra_vars, key_value=...).
 
@@ -203,24 +208,14 @@ def cases(case_class: type) -> list:
         # for each, the spec's missing options with its choices where it has some.
         empties, nulls = once("empty", empty(options, rules)), once("missing", by_rules)
         ranges = once("out of range", out_of_range(rules))
-        refused_by_rules = ", ".join(
-            kind
-            for kind, values in (("out of range", ranges), ("empty", empties), ("missing", nulls))
-            if values
-        )
+        refused_by_rules = _named(("out of range", ranges), ("empty", empties), ("missing", nulls))
         # The argument spec names every option it refuses in one message: wrong types, values
         # outside the choices and missing options are one case (an option tried both with a
         # wrong type and missing, as a list of dicts is, is missing in a case of its own).
         missing_too = {k: v for k, v in by_spec.items() if k in wrong}
         by_spec = {k: v for k, v in by_spec.items() if k not in wrong}
-        refused_by_spec = ", ".join(
-            kind
-            for kind, values in (
-                ("wrong types", wrong),
-                ("not in choices", choices),
-                ("missing", by_spec),
-            )
-            if values
+        refused_by_spec = _named(
+            ("wrong types", wrong), ("not in choices", choices), ("missing", by_spec)
         )
         kinds = {
             refused_by_spec: (

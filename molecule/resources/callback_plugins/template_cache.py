@@ -87,8 +87,7 @@ def compile(self, source, name=None, filename=None, raw=False, defer_init=False)
         return _compile(self, source, name, filename, raw, defer_init)
     path = CACHE / key[:2] / key
     try:
-        # Our own cache, written below by this plugin under the project's .cache.
-        return marshal.loads(path.read_bytes())  # noqa: S302
+        return marshal.loads(path.read_bytes())  # noqa: S302 - our own cache, written below
     except (OSError, EOFError, ValueError, TypeError):
         pass
     code = _compile(self, source, name, filename, raw, defer_init)
